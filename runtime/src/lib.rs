@@ -1,0 +1,185 @@
+//! # Veritas runtime
+//!
+//! The state transition function of the Veritas chain, compiled to wasm (the on-chain code) and
+//! natively (for the node's chain-spec tooling). It wires FRAME's system, timestamp, Aura,
+//! GRANDPA, balances, transaction payment and sudo together; the genesis presets live in
+//! [`genesis_config_presets`] and the runtime APIs the node and clients call in [`apis`].
+//!
+//! Blocks are authored by Aura every [`MILLISECS_PER_BLOCK`] and finalized by GRANDPA.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`-style macros expand to large recursive types.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+mod configs;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::{runtime_version, RuntimeVersion};
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// The block number type.
+pub type BlockNumber = u32;
+/// Signature of a transaction (sr25519, ed25519 or ecdsa).
+pub type Signature = MultiSignature;
+/// An account is identified by the public key of its signing scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// The balance of an account, in plancks (10^-[`TOKEN_DECIMALS`] VRT).
+pub type Balance = u128;
+/// The count of transactions an account has sent.
+pub type Nonce = u32;
+/// The hash type of blocks and tries.
+pub type Hash = sp_core::H256;
+
+/// The native token's ticker, shown by wallets.
+pub const TOKEN_SYMBOL: &str = "VRT";
+/// Decimal places of the native token: one VRT is `10^12` plancks.
+pub const TOKEN_DECIMALS: u8 = 12;
+/// One VRT in plancks.
+pub const UNIT: Balance = 10u128.pow(TOKEN_DECIMALS as u32);
+/// The SS58 address prefix (42: the generic Substrate prefix, addresses start with `5`).
+pub const SS58_PREFIX: u16 = 42;
+/// The minimum balance an account must keep to exist.
+pub const EXISTENTIAL_DEPOSIT: Balance = UNIT / 1_000;
+
+/// Target block time. Aura slots have this length; it cannot change once the chain runs.
+pub const MILLISECS_PER_BLOCK: u64 = 3000;
+/// The Aura slot length.
+pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+/// Blocks per minute at the target block time.
+pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+
+/// Types the node uses without knowing the runtime's extrinsic format.
+pub mod opaque {
+	use super::*;
+
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+	impl_opaque_keys! {
+		/// The session keys of a validator: its Aura (authoring) and GRANDPA (finality) keys.
+		pub struct SessionKeys {
+			pub aura: Aura,
+			pub grandpa: Grandpa,
+		}
+	}
+}
+
+/// The runtime's identity. Bump `spec_version` with every change of on-chain logic.
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("veritas"),
+	impl_name: alloc::borrow::Cow::Borrowed("veritas-node"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The version of the natively compiled runtime.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// The address format of transaction senders and destinations.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The transaction extensions a signed transaction carries, in this order. All of them are
+/// standard, so Polkadot.js and subxt sign for this chain without custom types.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+);
+
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations to run on a runtime upgrade, besides the pallets' own.
+type Migrations = ();
+
+/// Dispatches blocks and transactions to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust workspace's tests, then the end-to-end tests against a real node.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+"$VERITAS_ROOT/scripts/setup.sh"
+cd "$VERITAS_ROOT"
+
+echo "== build (target dir: $CARGO_TARGET_DIR)"
+cargo build --release --workspace --locked
+
+echo "== cargo test"
+cargo test --release --workspace --locked
+
+echo "== end-to-end tests (node: $VERITAS_NODE)"
+cd tests
+node --test --test-concurrency=1 e2e/
