@@ -1,0 +1,116 @@
+//! A test runtime: frame-system, pallet-balances and pallet-verdicts, with an attester set each
+//! test chooses.
+
+use crate as pallet_verdicts;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Hooks},
+};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Verdicts: pallet_verdicts,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+pub const ED: Balance = 10;
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU64<ED>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MaxFreezes = ConstU32<1>;
+}
+
+parameter_types! {
+	/// The attesters of the running test.
+	pub static AttesterList: Vec<AccountId> = vec![];
+	/// `MaxVerdicts` of the running test.
+	pub static VerdictCapacity: u32 = 1_000;
+}
+
+/// Attesters come from [`AttesterList`], which tests set.
+pub struct TestAttesters;
+impl crate::AttesterSet<AccountId> for TestAttesters {
+	fn attesters() -> Vec<AccountId> {
+		AttesterList::get()
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_attesters(attesters: Vec<AccountId>) {
+		AttesterList::set(attesters)
+	}
+}
+
+pub const VOTING_PERIOD: u64 = 10;
+pub const MAX_TEXT: u32 = 64;
+pub const MAX_BATCH: u32 = 8;
+pub const MAX_ATTESTERS: u32 = 16;
+pub const MAX_PER_BLOCK: u32 = 4;
+pub const MAX_PENDING: u32 = 10;
+
+impl pallet_verdicts::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Attesters = TestAttesters;
+	type VotingPeriod = ConstU64<VOTING_PERIOD>;
+	type MaxTextLen = ConstU32<MAX_TEXT>;
+	type MaxVotesPerBatch = ConstU32<MAX_BATCH>;
+	type MaxAttesters = ConstU32<MAX_ATTESTERS>;
+	type MaxCasesPerBlock = ConstU32<MAX_PER_BLOCK>;
+	type MaxPendingCases = ConstU32<MAX_PENDING>;
+	type MaxVerdicts = VerdictCapacity;
+	type WeightInfo = ();
+}
+
+/// Accounts 1..=5 are users with 1 000 each; attesters are 100.. with 1 000 each.
+pub const USERS: [AccountId; 5] = [1, 2, 3, 4, 5];
+pub const START_BALANCE: Balance = 1_000;
+
+pub fn attester(i: u32) -> AccountId {
+	100 + i as AccountId
+}
+
+/// Externalities with funded users and `n` attesters (100, 101, …), at block 1.
+pub fn new_test_ext(n: u32) -> sp_io::TestExternalities {
+	let attesters: Vec<AccountId> = (0..n).map(attester).collect();
+	AttesterList::set(attesters.clone());
+	VerdictCapacity::set(1_000);
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let balances = USERS
+		.iter()
+		.chain(attesters.iter())
+		.chain((0..MAX_ATTESTERS).map(attester).collect::<Vec<_>>().iter())
+		.map(|who| (*who, START_BALANCE))
+		.collect::<std::collections::BTreeMap<_, _>>()
+		.into_iter()
+		.collect();
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Moves to block `n`, running the pallet's `on_initialize` for every block on the way.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Verdicts::on_initialize(next);
+	}
+}

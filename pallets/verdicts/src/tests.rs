@@ -1,0 +1,511 @@
+//! Unit tests of pallet-verdicts against the mock runtime.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::Pays,
+	traits::fungible::{Inspect, InspectHold},
+};
+use sp_runtime::{traits::BadOrigin, BoundedVec};
+
+mod proptests;
+
+const MODEL_HASH: [u8; 32] = [7; 32];
+
+fn model() -> ModelInfo {
+	let names = |list: &[&str]| -> Names {
+		BoundedVec::try_from(
+			list.iter()
+				.map(|n| BoundedVec::try_from(n.as_bytes().to_vec()).unwrap())
+				.collect::<Vec<_>>(),
+		)
+		.unwrap()
+	};
+	ModelInfo {
+		hash: MODEL_HASH,
+		version: 1,
+		labels: names(&["legit", "illicit"]),
+		reasons: names(&["none", "scam", "phishing"]),
+		threshold: 5_000,
+		abstain_margin: 300,
+	}
+}
+
+fn activate_model() {
+	assert_ok!(Verdicts::set_model(RuntimeOrigin::root(), model()));
+}
+
+fn vote(case_id: CaseId, choice: Choice) -> Vote {
+	let score = match choice {
+		Choice::Approve => 1_000,
+		Choice::Reject => 9_000,
+		Choice::Abstain => 5_100,
+	};
+	Vote { case_id, choice, score, reason: if choice == Choice::Reject { 1 } else { 0 } }
+}
+
+fn attest(who: AccountId, votes: Vec<Vote>) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Verdicts::attest_batch(RuntimeOrigin::signed(who), votes, MODEL_HASH)
+}
+
+fn escrow(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Verdicts(HoldReason::Escrow), &who)
+}
+
+fn free(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+/// Runs `test` in fresh externalities with `n` attesters and checks the invariants afterwards.
+fn with_attesters(n: u32, test: impl FnOnce()) {
+	new_test_ext(n).execute_with(|| {
+		let issuance = Balances::total_issuance();
+		test();
+		Verdicts::do_try_state().expect("invariants hold");
+		assert_eq!(Balances::total_issuance(), issuance, "the pallet changed total issuance");
+	});
+}
+
+fn last_finalized() -> Option<(CaseId, Outcome, Option<u8>)> {
+	System::events().into_iter().rev().find_map(|r| match r.event {
+		RuntimeEvent::Verdicts(Event::CaseFinalized { case_id, outcome, reason, .. }) =>
+			Some((case_id, outcome, reason)),
+		_ => None,
+	})
+}
+
+/// Opens a transfer case of 100 from user 1 to user 2 and returns its id.
+fn open_transfer() -> CaseId {
+	let id = NextCaseId::<Test>::get();
+	assert_ok!(Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, 100, b"rent for May".to_vec()));
+	id
+}
+
+// ---- screen_transfer / submit_record -------------------------------------------------------
+
+#[test]
+fn screen_transfer_holds_the_amount_and_opens_a_case() {
+	with_attesters(3, || {
+		let id = open_transfer();
+		assert_eq!(id, 0);
+		assert_eq!(escrow(1), 100);
+		assert_eq!(free(1), START_BALANCE - 100);
+		let case = Cases::<Test>::get(id).unwrap();
+		assert_eq!(case.kind, CaseKind::Transfer { dest: 2, amount: 100 });
+		assert_eq!(case.text.to_vec(), b"rent for May".to_vec());
+		assert_eq!(case.deadline, 1 + VOTING_PERIOD);
+		assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Pending));
+		System::assert_last_event(
+			Event::CaseSubmitted { case_id: 0, submitter: 1, amount: 100, deadline: 11 }.into(),
+		);
+	});
+}
+
+#[test]
+fn submit_record_opens_a_case_without_funds() {
+	with_attesters(3, || {
+		assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(3), "lot 7 received".into()));
+		let case = Cases::<Test>::get(0).unwrap();
+		assert_eq!(case.kind, CaseKind::Record);
+		assert_eq!(escrow(3), 0);
+		assert_eq!(free(3), START_BALANCE);
+	});
+}
+
+#[test]
+fn bad_text_is_refused_and_changes_nothing() {
+	with_attesters(3, || {
+		let long = vec![b'a'; MAX_TEXT as usize + 1];
+		for (text, error) in [
+			(vec![], Error::<Test>::EmptyText),
+			(vec![0xff, 0xfe], Error::<Test>::InvalidUtf8),
+			(long, Error::<Test>::TextTooLong),
+		] {
+			assert_noop!(
+				Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, 100, text.clone()),
+				error
+			);
+			assert_noop!(Verdicts::submit_record(RuntimeOrigin::signed(1), text), error);
+		}
+		// Exactly MaxTextLen bytes is fine.
+		assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(1), vec![b'a'; MAX_TEXT as usize]));
+	});
+}
+
+#[test]
+fn bad_transfers_are_refused() {
+	with_attesters(3, || {
+		let memo = || b"memo".to_vec();
+		assert_noop!(
+			Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, ED - 1, memo()),
+			Error::<Test>::AmountTooLow
+		);
+		assert_noop!(
+			Verdicts::screen_transfer(RuntimeOrigin::signed(1), 1, 100, memo()),
+			Error::<Test>::SelfTransfer
+		);
+		assert_noop!(
+			Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, START_BALANCE + 1, memo()),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_noop!(
+			Verdicts::screen_transfer(RuntimeOrigin::none(), 2, 100, memo()),
+			BadOrigin
+		);
+	});
+}
+
+#[test]
+fn case_bounds_are_enforced() {
+	with_attesters(3, || {
+		for _ in 0..MAX_PER_BLOCK {
+			assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
+		}
+		assert_noop!(
+			Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
+			Error::<Test>::BlockFull
+		);
+		let mut opened = MAX_PER_BLOCK;
+		while opened < MAX_PENDING {
+			run_to_block(System::block_number() + 1);
+			for _ in 0..MAX_PER_BLOCK.min(MAX_PENDING - opened) {
+				assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
+				opened += 1;
+			}
+		}
+		run_to_block(System::block_number() + 1);
+		assert_noop!(
+			Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
+			Error::<Test>::TooManyPendingCases
+		);
+	});
+}
+
+// ---- set_model ----------------------------------------------------------------------------
+
+#[test]
+fn set_model_is_root_only_and_checked() {
+	with_attesters(1, || {
+		assert_noop!(Verdicts::set_model(RuntimeOrigin::signed(1), model()), BadOrigin);
+		let mut bad = model();
+		bad.threshold = MAX_SCORE + 1;
+		assert_noop!(Verdicts::set_model(RuntimeOrigin::root(), bad), Error::<Test>::InvalidModel);
+		activate_model();
+		assert_eq!(ActiveModel::<Test>::get(), Some(model()));
+		System::assert_last_event(Event::ModelSet { hash: MODEL_HASH, version: 1 }.into());
+	});
+}
+
+// ---- attest_batch refusals --------------------------------------------------------------------
+
+#[test]
+fn batch_level_refusals_change_nothing() {
+	with_attesters(3, || {
+		let id = open_transfer();
+		assert_noop!(attest(attester(0), vec![vote(id, Choice::Approve)]), Error::<Test>::NoActiveModel);
+		activate_model();
+		assert_noop!(attest(1, vec![vote(id, Choice::Approve)]), Error::<Test>::NotAttester);
+		assert_noop!(
+			Verdicts::attest_batch(RuntimeOrigin::signed(attester(0)), vec![vote(id, Choice::Approve)], [9; 32]),
+			Error::<Test>::ModelMismatch
+		);
+		assert_noop!(attest(attester(0), vec![]), Error::<Test>::EmptyBatch);
+		assert_noop!(
+			attest(attester(0), vec![vote(id, Choice::Approve); MAX_BATCH as usize + 1]),
+			Error::<Test>::BatchTooLarge
+		);
+	});
+}
+
+#[test]
+fn a_fully_counted_batch_is_free_and_a_partly_counted_one_pays() {
+	with_attesters(4, || {
+		activate_model();
+		let a = open_transfer();
+		let b = open_transfer();
+		let ok = attest(attester(0), vec![vote(a, Choice::Approve), vote(b, Choice::Reject)]).unwrap();
+		assert_eq!(ok.pays_fee, Pays::No);
+
+		let mut bad_score = vote(b, Choice::Reject);
+		bad_score.score = MAX_SCORE + 1;
+		let partly = attest(
+			attester(0),
+			vec![vote(a, Choice::Approve), vote(99, Choice::Approve), bad_score],
+		)
+		.unwrap();
+		assert_eq!(partly.pays_fee, Pays::Yes);
+		let skipped: Vec<SkipReason> = System::events()
+			.into_iter()
+			.filter_map(|r| match r.event {
+				RuntimeEvent::Verdicts(Event::VoteSkipped { reason, .. }) => Some(reason),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(
+			skipped,
+			vec![SkipReason::DuplicateVote, SkipReason::UnknownCase, SkipReason::InvalidScore]
+		);
+		// The skipped votes changed nothing: one vote on each case.
+		assert_eq!(Cases::<Test>::get(a).unwrap().tally.cast(), 1);
+		assert_eq!(Cases::<Test>::get(b).unwrap().tally.cast(), 1);
+	});
+}
+
+#[test]
+fn a_vote_on_a_closed_case_is_skipped() {
+	with_attesters(1, || {
+		activate_model();
+		let id = open_transfer();
+		assert_ok!(attest(attester(0), vec![vote(id, Choice::Approve)]));
+		assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
+		let post = attest(attester(0), vec![vote(id, Choice::Approve)]).unwrap();
+		assert_eq!(post.pays_fee, Pays::Yes);
+		System::assert_last_event(
+			Event::VoteSkipped { case_id: id, attester: attester(0), reason: SkipReason::CaseClosed }
+				.into(),
+		);
+	});
+}
+
+// ---- finalization paths -------------------------------------------------------------------
+
+const SIZES: [u32; 4] = [1, 3, 4, 7];
+
+/// Votes `choices` in order, attester `i` casting `choices[i]`.
+fn cast(id: CaseId, choices: &[Choice]) {
+	for (i, choice) in choices.iter().enumerate() {
+		if Verdicts::case_status(id) != Some(CaseStatus::Pending) {
+			return;
+		}
+		assert_ok!(attest(attester(i as u32), vec![vote(id, *choice)]));
+	}
+}
+
+#[test]
+fn approve_pays_the_destination() {
+	for n in SIZES {
+		with_attesters(n, || {
+			activate_model();
+			let id = open_transfer();
+			let needed = supermajority(n) as usize;
+			cast(id, &vec![Choice::Approve; needed - 1]);
+			assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Pending), "n = {n}");
+			cast(id, &vec![Choice::Approve; needed]);
+			assert_eq!(last_finalized(), Some((id, Outcome::Approve, Some(0))), "n = {n}");
+			assert_eq!(escrow(1), 0);
+			assert_eq!(free(1), START_BALANCE - 100);
+			assert_eq!(free(2), START_BALANCE + 100);
+			assert!(Cases::<Test>::get(id).is_none());
+			assert_eq!(Votes::<Test>::iter_prefix(id).count(), 0, "votes pruned");
+			let verdict = Verdicts::<Test>::get(id).unwrap();
+			assert_eq!(verdict.outcome, Outcome::Approve);
+			assert_eq!(verdict.tally.approve as usize, needed);
+			assert_eq!(verdict.model_hash, MODEL_HASH);
+			for i in 0..n {
+				let record = AttesterRecords::<Test>::get(attester(i));
+				if (i as usize) < needed {
+					assert_eq!(record.agreed, 1);
+				} else {
+					assert_eq!(record.missed, 1);
+				}
+			}
+		});
+	}
+}
+
+#[test]
+fn reject_returns_the_funds() {
+	for n in SIZES {
+		with_attesters(n, || {
+			activate_model();
+			let id = open_transfer();
+			cast(id, &vec![Choice::Reject; supermajority(n) as usize]);
+			assert_eq!(last_finalized(), Some((id, Outcome::Reject, Some(1))), "n = {n}");
+			assert_eq!(escrow(1), 0);
+			assert_eq!(free(1), START_BALANCE);
+			assert_eq!(free(2), START_BALANCE);
+		});
+	}
+}
+
+#[test]
+fn undecided_as_soon_as_no_side_can_win() {
+	for n in [3u32, 4, 7] {
+		with_attesters(n, || {
+			activate_model();
+			let id = open_transfer();
+			// Alternate sides until neither can reach the supermajority.
+			let choices: Vec<Choice> = (0..n)
+				.map(|i| if i % 2 == 0 { Choice::Approve } else { Choice::Reject })
+				.collect();
+			cast(id, &choices);
+			let (case_id, outcome, reason) = last_finalized().expect("finalized early");
+			assert_eq!((case_id, outcome, reason), (id, Outcome::Undecided, None), "n = {n}");
+			if n != 4 {
+				// With 3 or 7 attesters it closes before the last one has voted.
+				assert!(Verdicts::<Test>::get(id).unwrap().tally.cast() < n, "n = {n}");
+			}
+			assert_eq!(free(1), START_BALANCE);
+			assert_eq!(free(2), START_BALANCE);
+		});
+	}
+}
+
+#[test]
+fn abstentions_count_as_participation_only() {
+	with_attesters(4, || {
+		activate_model();
+		let id = open_transfer();
+		// Two abstain: the other two cannot reach 3 of 4.
+		cast(id, &[Choice::Abstain, Choice::Abstain]);
+		assert_eq!(last_finalized(), Some((id, Outcome::Undecided, None)));
+		assert_eq!(AttesterRecords::<Test>::get(attester(0)).abstained, 1);
+		assert_eq!(AttesterRecords::<Test>::get(attester(2)).missed, 1);
+	});
+}
+
+#[test]
+fn deadline_makes_a_case_undecided() {
+	for n in SIZES {
+		with_attesters(n, || {
+			activate_model();
+			let id = open_transfer();
+			let record = Verdicts::submit_record(RuntimeOrigin::signed(3), b"ballot".to_vec());
+			assert_ok!(record);
+			if n > 1 {
+				cast(id, &[Choice::Approve]);
+			}
+			run_to_block(VOTING_PERIOD);
+			assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Pending));
+			run_to_block(1 + VOTING_PERIOD);
+			assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Final(Outcome::Undecided)));
+			assert_eq!(Verdicts::case_status(id + 1), Some(CaseStatus::Final(Outcome::Undecided)));
+			assert!(Deadlines::<Test>::get(1 + VOTING_PERIOD).is_empty());
+			assert_eq!(free(1), START_BALANCE);
+			assert_eq!(escrow(1), 0);
+			assert_eq!(AttesterRecords::<Test>::get(attester(n - 1)).missed, 2, "n = {n}");
+		});
+	}
+}
+
+#[test]
+fn a_byzantine_minority_never_changes_the_outcome() {
+	for n in SIZES {
+		let faulty = (n - 1) / 3;
+		for honest in [Choice::Approve, Choice::Reject] {
+			let other = if honest == Choice::Approve { Choice::Reject } else { Choice::Approve };
+			// Faulty attesters vote first, last, or not at all.
+			for faulty_first in [true, false] {
+				with_attesters(n, || {
+					activate_model();
+					let id = open_transfer();
+					let mut choices = vec![honest; (n - faulty) as usize];
+					let wrong = vec![other; faulty as usize];
+					if faulty_first {
+						choices.splice(0..0, wrong);
+					} else {
+						choices.extend(wrong);
+					}
+					cast(id, &choices);
+					let expected = if honest == Choice::Approve {
+						Outcome::Approve
+					} else {
+						Outcome::Reject
+					};
+					assert_eq!(
+						Verdicts::case_status(id),
+						Some(CaseStatus::Final(expected)),
+						"n = {n}, faulty = {faulty}, first = {faulty_first}"
+					);
+				});
+			}
+		}
+	}
+}
+
+#[test]
+fn the_attester_set_may_change_while_cases_are_pending() {
+	with_attesters(4, || {
+		activate_model();
+		let id = open_transfer();
+		cast(id, &[Choice::Approve, Choice::Approve]);
+		// Attester 3 leaves, 7 joins: 4 attesters, supermajority 3; two approvals so far.
+		AttesterList::set(vec![attester(0), attester(1), attester(2), attester(7)]);
+		assert_noop!(attest(attester(3), vec![vote(id, Choice::Approve)]), Error::<Test>::NotAttester);
+		assert_ok!(attest(attester(7), vec![vote(id, Choice::Approve)]));
+		assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(AttesterRecords::<Test>::get(attester(7)).agreed, 1);
+		assert_eq!(AttesterRecords::<Test>::get(attester(2)).missed, 1);
+		// The attester who left is not charged with a miss.
+		assert_eq!(AttesterRecords::<Test>::get(attester(3)), AttesterRecord::default());
+
+		// The set shrinks to one: its single vote decides a new case.
+		let next = open_transfer();
+		AttesterList::set(vec![attester(0)]);
+		assert_ok!(attest(attester(0), vec![vote(next, Choice::Reject)]));
+		assert_eq!(Verdicts::case_status(next), Some(CaseStatus::Final(Outcome::Reject)));
+	});
+}
+
+#[test]
+fn the_verdict_reason_is_the_winning_sides_most_common() {
+	with_attesters(7, || {
+		activate_model();
+		let id = open_transfer();
+		let reasons = [2u8, 1, 2, 1, 2];
+		for (i, reason) in reasons.iter().enumerate() {
+			let mut v = vote(id, Choice::Reject);
+			v.reason = *reason;
+			assert_ok!(attest(attester(i as u32), vec![v]));
+		}
+		assert_eq!(last_finalized(), Some((id, Outcome::Reject, Some(2))));
+	});
+}
+
+#[test]
+fn old_verdicts_are_pruned_beyond_max_verdicts() {
+	with_attesters(1, || {
+		VerdictCapacity::set(3);
+		activate_model();
+		let mut ids = vec![];
+		for block in 0..5u64 {
+			run_to_block(1 + block);
+			let id = open_transfer();
+			assert_ok!(attest(attester(0), vec![vote(id, Choice::Approve)]));
+			ids.push(id);
+		}
+		assert_eq!(Verdicts::<Test>::iter_keys().count(), 3);
+		assert_eq!(Verdicts::case_status(ids[0]), None);
+		assert_eq!(Verdicts::case_status(ids[1]), None);
+		assert_eq!(Verdicts::case_status(ids[4]), Some(CaseStatus::Final(Outcome::Approve)));
+	});
+}
+
+#[test]
+fn pending_cases_lists_what_an_attester_has_yet_to_vote_on() {
+	with_attesters(3, || {
+		activate_model();
+		let a = open_transfer();
+		let b = open_transfer();
+		let c = open_transfer();
+		assert_ok!(attest(attester(0), vec![vote(b, Choice::Approve)]));
+		let ids = |list: Vec<CaseOf<Test>>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
+		assert_eq!(ids(Verdicts::pending_cases(0, 10, Some(&attester(0)))), vec![a, c]);
+		assert_eq!(ids(Verdicts::pending_cases(0, 10, None)), vec![a, b, c]);
+		assert_eq!(ids(Verdicts::pending_cases(1, 1, None)), vec![b]);
+	});
+}
+
+#[test]
+fn several_cases_per_sender_each_keep_their_own_escrow() {
+	with_attesters(1, || {
+		activate_model();
+		let a = open_transfer();
+		let b = open_transfer();
+		assert_eq!(escrow(1), 200);
+		assert_ok!(attest(attester(0), vec![vote(a, Choice::Reject), vote(b, Choice::Approve)]));
+		assert_eq!(escrow(1), 0);
+		assert_eq!(free(1), START_BALANCE - 100);
+		assert_eq!(free(2), START_BALANCE + 100);
+	});
+}
