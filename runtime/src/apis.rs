@@ -18,9 +18,13 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
+use pallet_verdicts::{AttesterRecord, CaseId, CaseOf, CaseStatus, ModelInfo, Verdict};
+
+/// The text bound of this runtime's cases.
+type MaxTextLen = <Runtime as pallet_verdicts::Config>::MaxTextLen;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -186,6 +190,33 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_verdicts::runtime_api::VerdictsApi<Block, AccountId, Balance, BlockNumber, MaxTextLen>
+		for Runtime
+	{
+		fn case_status(id: CaseId) -> Option<CaseStatus> {
+			pallet_verdicts::Pallet::<Runtime>::case_status(id)
+		}
+		fn case(id: CaseId) -> Option<CaseOf<Runtime>> {
+			pallet_verdicts::Cases::<Runtime>::get(id)
+		}
+		fn verdict(id: CaseId) -> Option<Verdict<BlockNumber>> {
+			pallet_verdicts::Verdicts::<Runtime>::get(id)
+		}
+		fn attester_record(who: AccountId) -> AttesterRecord {
+			pallet_verdicts::AttesterRecords::<Runtime>::get(who)
+		}
+		fn attesters() -> Vec<AccountId> {
+			pallet_verdicts::Pallet::<Runtime>::attesters()
+		}
+		fn active_model() -> Option<ModelInfo> {
+			pallet_verdicts::ActiveModel::<Runtime>::get()
+		}
+		fn pending_cases(from: CaseId, max: u32, attester: Option<AccountId>) -> Vec<CaseOf<Runtime>> {
+			// A client may ask for any `max`: one call returns at most a page of 256.
+			pallet_verdicts::Pallet::<Runtime>::pending_cases(from, max.min(256), attester.as_ref())
 		}
 	}
 

@@ -18,7 +18,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, VERSION,
+	System, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 
 /// Share of a block that normal (non-operational) extrinsics may fill.
@@ -120,4 +120,48 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// The attesters are the current Aura authorities, each as the account of its sr25519 key: the
+/// key `--dev` and zombienet already put into every validator's keystore.
+pub struct AuraAttesters;
+
+impl pallet_verdicts::AttesterSet<AccountId> for AuraAttesters {
+	fn attesters() -> alloc::vec::Vec<AccountId> {
+		pallet_aura::Authorities::<Runtime>::get()
+			.iter()
+			.map(|authority| {
+				let public: &sp_core::sr25519::Public = authority.as_ref();
+				AccountId::from(*public)
+			})
+			.collect()
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_attesters(attesters: alloc::vec::Vec<AccountId>) {
+		use sp_core::crypto::UncheckedFrom;
+		let keys = attesters
+			.into_iter()
+			.map(|a| AuraId::unchecked_from(<[u8; 32]>::from(a)))
+			.collect::<alloc::vec::Vec<_>>();
+		pallet_aura::Authorities::<Runtime>::put(
+			frame_support::BoundedVec::try_from(keys).expect("benchmarks stay within MaxAuthorities"),
+		);
+	}
+}
+
+impl pallet_verdicts::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Attesters = AuraAttesters;
+	/// One minute of blocks to reach a verdict.
+	type VotingPeriod = ConstU32<MINUTES>;
+	type MaxTextLen = ConstU32<512>;
+	type MaxVotesPerBatch = ConstU32<64>;
+	/// The same bound as Aura's `MaxAuthorities`.
+	type MaxAttesters = ConstU32<32>;
+	type MaxCasesPerBlock = ConstU32<64>;
+	type MaxPendingCases = ConstU32<4096>;
+	type MaxVerdicts = ConstU32<100_000>;
+	type WeightInfo = pallet_verdicts::weights::SubstrateWeight<Runtime>;
 }

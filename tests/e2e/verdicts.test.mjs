@@ -72,7 +72,10 @@ describe('verdicts on a dev chain', () => {
       abstainMargin: 300,
     };
     await submit(api, api.tx.sudo.sudo(api.tx.verdicts.setModel(model)), alice);
-    assert.equal((await api.call.verdictsApi.activeModel()).unwrap().hash.toHex(), MODEL_HASH);
+    // `.hash` of a polkadot.js codec is the hash of its encoding: read the field from JSON.
+    const active = (await api.call.verdictsApi.activeModel()).unwrap().toJSON();
+    assert.equal(active.hash, MODEL_HASH);
+    assert.equal(active.threshold, 5000);
 
     const amount = 5_000_000_000_000n; // 5 VRT
     const daveBefore = (await api.query.system.account(dave.address)).data.free.toBigInt();

@@ -16,7 +16,7 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
-		Verdicts: pallet_verdicts,
+		VerdictsPallet: pallet_verdicts,
 	}
 );
 
@@ -111,6 +111,6 @@ pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
-		Verdicts::on_initialize(next);
+		VerdictsPallet::on_initialize(next);
 	}
 }

@@ -32,7 +32,7 @@ fn model() -> ModelInfo {
 }
 
 fn activate_model() {
-	assert_ok!(Verdicts::set_model(RuntimeOrigin::root(), model()));
+	assert_ok!(VerdictsPallet::set_model(RuntimeOrigin::root(), model()));
 }
 
 fn vote(case_id: CaseId, choice: Choice) -> Vote {
@@ -45,11 +45,11 @@ fn vote(case_id: CaseId, choice: Choice) -> Vote {
 }
 
 fn attest(who: AccountId, votes: Vec<Vote>) -> frame_support::dispatch::DispatchResultWithPostInfo {
-	Verdicts::attest_batch(RuntimeOrigin::signed(who), votes, MODEL_HASH)
+	VerdictsPallet::attest_batch(RuntimeOrigin::signed(who), votes, MODEL_HASH)
 }
 
 fn escrow(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Verdicts(HoldReason::Escrow), &who)
+	Balances::balance_on_hold(&RuntimeHoldReason::VerdictsPallet(HoldReason::Escrow), &who)
 }
 
 fn free(who: AccountId) -> Balance {
@@ -61,14 +61,14 @@ fn with_attesters(n: u32, test: impl FnOnce()) {
 	new_test_ext(n).execute_with(|| {
 		let issuance = Balances::total_issuance();
 		test();
-		Verdicts::do_try_state().expect("invariants hold");
+		VerdictsPallet::do_try_state().expect("invariants hold");
 		assert_eq!(Balances::total_issuance(), issuance, "the pallet changed total issuance");
 	});
 }
 
 fn last_finalized() -> Option<(CaseId, Outcome, Option<u8>)> {
 	System::events().into_iter().rev().find_map(|r| match r.event {
-		RuntimeEvent::Verdicts(Event::CaseFinalized { case_id, outcome, reason, .. }) =>
+		RuntimeEvent::VerdictsPallet(Event::CaseFinalized { case_id, outcome, reason, .. }) =>
 			Some((case_id, outcome, reason)),
 		_ => None,
 	})
@@ -77,7 +77,7 @@ fn last_finalized() -> Option<(CaseId, Outcome, Option<u8>)> {
 /// Opens a transfer case of 100 from user 1 to user 2 and returns its id.
 fn open_transfer() -> CaseId {
 	let id = NextCaseId::<Test>::get();
-	assert_ok!(Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, 100, b"rent for May".to_vec()));
+	assert_ok!(VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 2, 100, b"rent for May".to_vec()));
 	id
 }
 
@@ -94,7 +94,7 @@ fn screen_transfer_holds_the_amount_and_opens_a_case() {
 		assert_eq!(case.kind, CaseKind::Transfer { dest: 2, amount: 100 });
 		assert_eq!(case.text.to_vec(), b"rent for May".to_vec());
 		assert_eq!(case.deadline, 1 + VOTING_PERIOD);
-		assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Pending));
+		assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Pending));
 		System::assert_last_event(
 			Event::CaseSubmitted { case_id: 0, submitter: 1, amount: 100, deadline: 11 }.into(),
 		);
@@ -104,7 +104,7 @@ fn screen_transfer_holds_the_amount_and_opens_a_case() {
 #[test]
 fn submit_record_opens_a_case_without_funds() {
 	with_attesters(3, || {
-		assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(3), "lot 7 received".into()));
+		assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(3), "lot 7 received".into()));
 		let case = Cases::<Test>::get(0).unwrap();
 		assert_eq!(case.kind, CaseKind::Record);
 		assert_eq!(escrow(3), 0);
@@ -121,14 +121,15 @@ fn bad_text_is_refused_and_changes_nothing() {
 			(vec![0xff, 0xfe], Error::<Test>::InvalidUtf8),
 			(long, Error::<Test>::TextTooLong),
 		] {
+			let error = sp_runtime::DispatchError::from(error);
 			assert_noop!(
-				Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, 100, text.clone()),
+				VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 2, 100, text.clone()),
 				error
 			);
-			assert_noop!(Verdicts::submit_record(RuntimeOrigin::signed(1), text), error);
+			assert_noop!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), text), error);
 		}
 		// Exactly MaxTextLen bytes is fine.
-		assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(1), vec![b'a'; MAX_TEXT as usize]));
+		assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), vec![b'a'; MAX_TEXT as usize]));
 	});
 }
 
@@ -137,19 +138,19 @@ fn bad_transfers_are_refused() {
 	with_attesters(3, || {
 		let memo = || b"memo".to_vec();
 		assert_noop!(
-			Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, ED - 1, memo()),
+			VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 2, ED - 1, memo()),
 			Error::<Test>::AmountTooLow
 		);
 		assert_noop!(
-			Verdicts::screen_transfer(RuntimeOrigin::signed(1), 1, 100, memo()),
+			VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 1, 100, memo()),
 			Error::<Test>::SelfTransfer
 		);
 		assert_noop!(
-			Verdicts::screen_transfer(RuntimeOrigin::signed(1), 2, START_BALANCE + 1, memo()),
+			VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 2, START_BALANCE + 1, memo()),
 			Error::<Test>::InsufficientBalance
 		);
 		assert_noop!(
-			Verdicts::screen_transfer(RuntimeOrigin::none(), 2, 100, memo()),
+			VerdictsPallet::screen_transfer(RuntimeOrigin::none(), 2, 100, memo()),
 			BadOrigin
 		);
 	});
@@ -159,23 +160,23 @@ fn bad_transfers_are_refused() {
 fn case_bounds_are_enforced() {
 	with_attesters(3, || {
 		for _ in 0..MAX_PER_BLOCK {
-			assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
+			assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
 		}
 		assert_noop!(
-			Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
+			VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
 			Error::<Test>::BlockFull
 		);
 		let mut opened = MAX_PER_BLOCK;
 		while opened < MAX_PENDING {
 			run_to_block(System::block_number() + 1);
 			for _ in 0..MAX_PER_BLOCK.min(MAX_PENDING - opened) {
-				assert_ok!(Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
+				assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
 				opened += 1;
 			}
 		}
 		run_to_block(System::block_number() + 1);
 		assert_noop!(
-			Verdicts::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
+			VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
 			Error::<Test>::TooManyPendingCases
 		);
 	});
@@ -186,10 +187,10 @@ fn case_bounds_are_enforced() {
 #[test]
 fn set_model_is_root_only_and_checked() {
 	with_attesters(1, || {
-		assert_noop!(Verdicts::set_model(RuntimeOrigin::signed(1), model()), BadOrigin);
+		assert_noop!(VerdictsPallet::set_model(RuntimeOrigin::signed(1), model()), BadOrigin);
 		let mut bad = model();
 		bad.threshold = MAX_SCORE + 1;
-		assert_noop!(Verdicts::set_model(RuntimeOrigin::root(), bad), Error::<Test>::InvalidModel);
+		assert_noop!(VerdictsPallet::set_model(RuntimeOrigin::root(), bad), Error::<Test>::InvalidModel);
 		activate_model();
 		assert_eq!(ActiveModel::<Test>::get(), Some(model()));
 		System::assert_last_event(Event::ModelSet { hash: MODEL_HASH, version: 1 }.into());
@@ -206,7 +207,7 @@ fn batch_level_refusals_change_nothing() {
 		activate_model();
 		assert_noop!(attest(1, vec![vote(id, Choice::Approve)]), Error::<Test>::NotAttester);
 		assert_noop!(
-			Verdicts::attest_batch(RuntimeOrigin::signed(attester(0)), vec![vote(id, Choice::Approve)], [9; 32]),
+			VerdictsPallet::attest_batch(RuntimeOrigin::signed(attester(0)), vec![vote(id, Choice::Approve)], [9; 32]),
 			Error::<Test>::ModelMismatch
 		);
 		assert_noop!(attest(attester(0), vec![]), Error::<Test>::EmptyBatch);
@@ -237,7 +238,7 @@ fn a_fully_counted_batch_is_free_and_a_partly_counted_one_pays() {
 		let skipped: Vec<SkipReason> = System::events()
 			.into_iter()
 			.filter_map(|r| match r.event {
-				RuntimeEvent::Verdicts(Event::VoteSkipped { reason, .. }) => Some(reason),
+				RuntimeEvent::VerdictsPallet(Event::VoteSkipped { reason, .. }) => Some(reason),
 				_ => None,
 			})
 			.collect();
@@ -257,7 +258,7 @@ fn a_vote_on_a_closed_case_is_skipped() {
 		activate_model();
 		let id = open_transfer();
 		assert_ok!(attest(attester(0), vec![vote(id, Choice::Approve)]));
-		assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
 		let post = attest(attester(0), vec![vote(id, Choice::Approve)]).unwrap();
 		assert_eq!(post.pays_fee, Pays::Yes);
 		System::assert_last_event(
@@ -274,7 +275,7 @@ const SIZES: [u32; 4] = [1, 3, 4, 7];
 /// Votes `choices` in order, attester `i` casting `choices[i]`.
 fn cast(id: CaseId, choices: &[Choice]) {
 	for (i, choice) in choices.iter().enumerate() {
-		if Verdicts::case_status(id) != Some(CaseStatus::Pending) {
+		if VerdictsPallet::case_status(id) != Some(CaseStatus::Pending) {
 			return;
 		}
 		assert_ok!(attest(attester(i as u32), vec![vote(id, *choice)]));
@@ -289,7 +290,7 @@ fn approve_pays_the_destination() {
 			let id = open_transfer();
 			let needed = supermajority(n) as usize;
 			cast(id, &vec![Choice::Approve; needed - 1]);
-			assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Pending), "n = {n}");
+			assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Pending), "n = {n}");
 			cast(id, &vec![Choice::Approve; needed]);
 			assert_eq!(last_finalized(), Some((id, Outcome::Approve, Some(0))), "n = {n}");
 			assert_eq!(escrow(1), 0);
@@ -370,16 +371,16 @@ fn deadline_makes_a_case_undecided() {
 		with_attesters(n, || {
 			activate_model();
 			let id = open_transfer();
-			let record = Verdicts::submit_record(RuntimeOrigin::signed(3), b"ballot".to_vec());
+			let record = VerdictsPallet::submit_record(RuntimeOrigin::signed(3), b"ballot".to_vec());
 			assert_ok!(record);
 			if n > 1 {
 				cast(id, &[Choice::Approve]);
 			}
 			run_to_block(VOTING_PERIOD);
-			assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Pending));
+			assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Pending));
 			run_to_block(1 + VOTING_PERIOD);
-			assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Final(Outcome::Undecided)));
-			assert_eq!(Verdicts::case_status(id + 1), Some(CaseStatus::Final(Outcome::Undecided)));
+			assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Final(Outcome::Undecided)));
+			assert_eq!(VerdictsPallet::case_status(id + 1), Some(CaseStatus::Final(Outcome::Undecided)));
 			assert!(Deadlines::<Test>::get(1 + VOTING_PERIOD).is_empty());
 			assert_eq!(free(1), START_BALANCE);
 			assert_eq!(escrow(1), 0);
@@ -413,7 +414,7 @@ fn a_byzantine_minority_never_changes_the_outcome() {
 						Outcome::Reject
 					};
 					assert_eq!(
-						Verdicts::case_status(id),
+						VerdictsPallet::case_status(id),
 						Some(CaseStatus::Final(expected)),
 						"n = {n}, faulty = {faulty}, first = {faulty_first}"
 					);
@@ -433,7 +434,7 @@ fn the_attester_set_may_change_while_cases_are_pending() {
 		AttesterList::set(vec![attester(0), attester(1), attester(2), attester(7)]);
 		assert_noop!(attest(attester(3), vec![vote(id, Choice::Approve)]), Error::<Test>::NotAttester);
 		assert_ok!(attest(attester(7), vec![vote(id, Choice::Approve)]));
-		assert_eq!(Verdicts::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
 		assert_eq!(AttesterRecords::<Test>::get(attester(7)).agreed, 1);
 		assert_eq!(AttesterRecords::<Test>::get(attester(2)).missed, 1);
 		// The attester who left is not charged with a miss.
@@ -443,7 +444,7 @@ fn the_attester_set_may_change_while_cases_are_pending() {
 		let next = open_transfer();
 		AttesterList::set(vec![attester(0)]);
 		assert_ok!(attest(attester(0), vec![vote(next, Choice::Reject)]));
-		assert_eq!(Verdicts::case_status(next), Some(CaseStatus::Final(Outcome::Reject)));
+		assert_eq!(VerdictsPallet::case_status(next), Some(CaseStatus::Final(Outcome::Reject)));
 	});
 }
 
@@ -475,9 +476,9 @@ fn old_verdicts_are_pruned_beyond_max_verdicts() {
 			ids.push(id);
 		}
 		assert_eq!(Verdicts::<Test>::iter_keys().count(), 3);
-		assert_eq!(Verdicts::case_status(ids[0]), None);
-		assert_eq!(Verdicts::case_status(ids[1]), None);
-		assert_eq!(Verdicts::case_status(ids[4]), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(VerdictsPallet::case_status(ids[0]), None);
+		assert_eq!(VerdictsPallet::case_status(ids[1]), None);
+		assert_eq!(VerdictsPallet::case_status(ids[4]), Some(CaseStatus::Final(Outcome::Approve)));
 	});
 }
 
@@ -490,9 +491,9 @@ fn pending_cases_lists_what_an_attester_has_yet_to_vote_on() {
 		let c = open_transfer();
 		assert_ok!(attest(attester(0), vec![vote(b, Choice::Approve)]));
 		let ids = |list: Vec<CaseOf<Test>>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
-		assert_eq!(ids(Verdicts::pending_cases(0, 10, Some(&attester(0)))), vec![a, c]);
-		assert_eq!(ids(Verdicts::pending_cases(0, 10, None)), vec![a, b, c]);
-		assert_eq!(ids(Verdicts::pending_cases(1, 1, None)), vec![b]);
+		assert_eq!(ids(VerdictsPallet::pending_cases(0, 10, Some(&attester(0)))), vec![a, c]);
+		assert_eq!(ids(VerdictsPallet::pending_cases(0, 10, None)), vec![a, b, c]);
+		assert_eq!(ids(VerdictsPallet::pending_cases(1, 1, None)), vec![b]);
 	});
 }
 

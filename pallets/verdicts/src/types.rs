@@ -203,8 +203,19 @@ pub type Names = BoundedVec<BoundedVec<u8, MaxNameLen>, MaxNames>;
 
 /// The classifier every attester must vote with, as set by root.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	frame_support::Serialize,
+	frame_support::Deserialize,
 )]
+#[serde(crate = "frame_support::__private::serde", rename_all = "camelCase")]
 pub struct ModelInfo {
 	/// SHA-256 over the model's manifest and every file it names.
 	pub hash: [u8; 32],

@@ -37,7 +37,7 @@ fn apply(step: &Step) {
 	// Results are ignored on purpose: refusals are part of the scenario; the invariants are
 	// what is checked.
 	let _ = match step {
-		Step::Screen { from, to, amount, len } => Verdicts::screen_transfer(
+		Step::Screen { from, to, amount, len } => VerdictsPallet::screen_transfer(
 			RuntimeOrigin::signed(USERS[*from]),
 			USERS[*to],
 			*amount,
@@ -45,7 +45,7 @@ fn apply(step: &Step) {
 		)
 		.map(|_| ()),
 		Step::Record { from, len } =>
-			Verdicts::submit_record(RuntimeOrigin::signed(USERS[*from]), vec![b'r'; *len]),
+			VerdictsPallet::submit_record(RuntimeOrigin::signed(USERS[*from]), vec![b'r'; *len]),
 		Step::Attest { attester: who, votes } => {
 			let base = NextCaseId::<Test>::get().saturating_sub(8);
 			let votes = votes
@@ -68,7 +68,7 @@ fn apply(step: &Step) {
 			if !ours {
 				m.hash = [1; 32];
 			}
-			Verdicts::set_model(RuntimeOrigin::root(), m)
+			VerdictsPallet::set_model(RuntimeOrigin::root(), m)
 		},
 		Step::Advance(blocks) => {
 			run_to_block(System::block_number() + blocks);
@@ -97,7 +97,7 @@ fn check_invariants(issuance: Balance) -> Result<(), TestCaseError> {
 	}
 	prop_assert!(Cases::<Test>::count() <= MAX_PENDING);
 	prop_assert!(Verdicts::<Test>::iter_keys().count() as u32 <= VerdictCapacity::get());
-	Verdicts::do_try_state().map_err(|e| TestCaseError::fail(format!("try_state: {e:?}")))?;
+	VerdictsPallet::do_try_state().map_err(|e| TestCaseError::fail(format!("try_state: {e:?}")))?;
 	Ok(())
 }
 
@@ -118,7 +118,7 @@ proptest! {
 				apply(step);
 				check_invariants(issuance)?;
 			}
-			Ok(())
+			Ok::<(), TestCaseError>(())
 		})?;
 	}
 }
