@@ -2,7 +2,8 @@
 
 use frame_support::{
 	derive_impl,
-	dispatch::DispatchClass, parameter_types,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -145,7 +146,8 @@ impl pallet_verdicts::AttesterSet<AccountId> for AuraAttesters {
 			.map(|a| AuraId::unchecked_from(<[u8; 32]>::from(a)))
 			.collect::<alloc::vec::Vec<_>>();
 		pallet_aura::Authorities::<Runtime>::put(
-			frame_support::BoundedVec::try_from(keys).expect("benchmarks stay within MaxAuthorities"),
+			frame_support::BoundedVec::try_from(keys)
+				.expect("benchmarks stay within MaxAuthorities"),
 		);
 	}
 }

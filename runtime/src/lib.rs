@@ -18,6 +18,11 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+// Declared before `apis` so that its `list_benchmarks!`/`add_benchmarks!` are in scope there.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
+
 pub mod apis;
 mod configs;
 pub mod genesis_config_presets;
@@ -180,3 +185,4 @@ mod runtime {
 	#[runtime::pallet_index(7)]
 	pub type Verdicts = pallet_verdicts;
 }
+

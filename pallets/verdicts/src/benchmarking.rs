@@ -5,7 +5,10 @@ use crate::Pallet as Verdicts;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get, Hooks},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Get, Hooks,
+	},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -31,8 +34,9 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 
 /// Installs `MaxAttesters` attesters and the model; returns the attesters.
 fn setup_attesters<T: Config>() -> Vec<T::AccountId> {
-	let attesters: Vec<T::AccountId> =
-		(0..T::MaxAttesters::get()).map(|i| funded::<T>("attester", i)).collect();
+	let attesters: Vec<T::AccountId> = (0..T::MaxAttesters::get())
+		.map(|i| funded::<T>("attester", i))
+		.collect();
 	T::Attesters::set_attesters(attesters.clone());
 	ActiveModel::<T>::put(model());
 	attesters
@@ -49,8 +53,8 @@ fn open_cases<T: Config>(count: u32) -> Vec<CaseId> {
 		if Deadlines::<T>::decode_len(
 			frame_system::Pallet::<T>::block_number() + T::VotingPeriod::get(),
 		)
-		.unwrap_or(0) as u32 >=
-			T::MaxCasesPerBlock::get()
+		.unwrap_or(0) as u32
+			>= T::MaxCasesPerBlock::get()
 		{
 			let next = frame_system::Pallet::<T>::block_number() + 1u32.into();
 			frame_system::Pallet::<T>::set_block_number(next);
@@ -104,7 +108,12 @@ mod benchmarks {
 		let needed = supermajority(attesters.len() as u32) as usize;
 		for id in ids.iter() {
 			for voter in attesters.iter().take(needed - 1) {
-				let vote = Vote { case_id: *id, choice: Choice::Approve, score: 100, reason: 0 };
+				let vote = Vote {
+					case_id: *id,
+					choice: Choice::Approve,
+					score: 100,
+					reason: 0,
+				};
 				Verdicts::<T>::attest_batch(
 					RawOrigin::Signed(voter.clone()).into(),
 					vec![vote],
@@ -116,7 +125,12 @@ mod benchmarks {
 		let decider = attesters[needed - 1].clone();
 		let votes: Vec<Vote> = ids
 			.iter()
-			.map(|id| Vote { case_id: *id, choice: Choice::Approve, score: 100, reason: 0 })
+			.map(|id| Vote {
+				case_id: *id,
+				choice: Choice::Approve,
+				score: 100,
+				reason: 0,
+			})
 			.collect();
 
 		#[extrinsic_call]

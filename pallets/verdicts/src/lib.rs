@@ -168,8 +168,7 @@ pub mod pallet {
 
 	/// Compact verdicts of finalized cases; the last [`Config::MaxVerdicts`] are kept.
 	#[pallet::storage]
-	pub type Verdicts<T: Config> =
-		StorageMap<_, Twox64Concat, CaseId, Verdict<BlockNumberFor<T>>>;
+	pub type Verdicts<T: Config> = StorageMap<_, Twox64Concat, CaseId, Verdict<BlockNumberFor<T>>>;
 
 	/// A ring of the finalized case ids, slot `i % MaxVerdicts`: the slot's previous occupant is
 	/// the verdict pruned when a new one is written.
@@ -202,7 +201,10 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(model) = &self.model {
-				assert!(Pallet::<T>::check_model(model).is_ok(), "invalid genesis model");
+				assert!(
+					Pallet::<T>::check_model(model).is_ok(),
+					"invalid genesis model"
+				);
 				ActiveModel::<T>::put(model);
 			}
 		}
@@ -340,7 +342,10 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(who != dest, Error::<T>::SelfTransfer);
-			ensure!(amount >= T::Currency::minimum_balance(), Error::<T>::AmountTooLow);
+			ensure!(
+				amount >= T::Currency::minimum_balance(),
+				Error::<T>::AmountTooLow
+			);
 			let text = Self::check_text(memo)?;
 			Self::open_case(who, CaseKind::Transfer { dest, amount }, text)
 		}
@@ -372,7 +377,10 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(!votes.is_empty(), Error::<T>::EmptyBatch);
-			ensure!(votes.len() as u32 <= T::MaxVotesPerBatch::get(), Error::<T>::BatchTooLarge);
+			ensure!(
+				votes.len() as u32 <= T::MaxVotesPerBatch::get(),
+				Error::<T>::BatchTooLarge
+			);
 			let model = ActiveModel::<T>::get().ok_or(Error::<T>::NoActiveModel)?;
 			ensure!(model.hash == model_hash, Error::<T>::ModelMismatch);
 			let attesters = Self::attesters();
@@ -390,7 +398,10 @@ pub mod pallet {
 				}
 			}
 			let pays_fee = if all_counted { Pays::No } else { Pays::Yes };
-			Ok(PostDispatchInfo { actual_weight: None, pays_fee })
+			Ok(PostDispatchInfo {
+				actual_weight: None,
+				pays_fee,
+			})
 		}
 
 		/// Sets the model attesters must vote with (root only). Votes cast with an earlier model
@@ -497,7 +508,12 @@ pub mod pallet {
 					tally: Tally::default(),
 				},
 			);
-			Self::deposit_event(Event::CaseSubmitted { case_id: id, submitter, amount, deadline });
+			Self::deposit_event(Event::CaseSubmitted {
+				case_id: id,
+				submitter,
+				amount,
+				deadline,
+			});
 			Ok(())
 		}
 
@@ -535,7 +551,9 @@ pub mod pallet {
 			let full = case.tally.cast() >= T::MaxAttesters::get();
 			match Self::decide(&case, attesters) {
 				Some(outcome) => Self::finalize_with(case, outcome, attesters, model.hash),
-				None if full => Self::finalize_with(case, Outcome::Undecided, attesters, model.hash),
+				None if full => {
+					Self::finalize_with(case, Outcome::Undecided, attesters, model.hash)
+				},
 				None => Cases::<T>::insert(vote.case_id, case),
 			}
 			Ok(())
@@ -557,8 +575,10 @@ pub mod pallet {
 			if tally.reject >= needed {
 				return Some(Outcome::Reject);
 			}
-			let still_to_vote =
-				attesters.iter().filter(|a| !Votes::<T>::contains_key(case.id, a)).count() as u32;
+			let still_to_vote = attesters
+				.iter()
+				.filter(|a| !Votes::<T>::contains_key(case.id, a))
+				.count() as u32;
 			let can_approve = tally.approve.saturating_add(still_to_vote) >= needed;
 			let can_reject = tally.reject.saturating_add(still_to_vote) >= needed;
 			(!can_approve && !can_reject).then_some(Outcome::Undecided)
@@ -639,7 +659,9 @@ pub mod pallet {
 
 		/// Pays a transfer out of escrow on `Approve`, releases it to the sender otherwise.
 		fn settle(case: &CaseOf<T>, outcome: Outcome) {
-			let CaseKind::Transfer { dest, amount } = &case.kind else { return };
+			let CaseKind::Transfer { dest, amount } = &case.kind else {
+				return;
+			};
 			let reason = HoldReason::Escrow.into();
 			if outcome == Outcome::Approve {
 				let paid = T::Currency::transfer_on_hold(
@@ -695,7 +717,10 @@ pub mod pallet {
 				pending += 1;
 				ensure!(case.id == id, "case stored under another id");
 				ensure!(id < NextCaseId::<T>::get(), "case id beyond NextCaseId");
-				ensure!(!Verdicts::<T>::contains_key(id), "case both pending and final");
+				ensure!(
+					!Verdicts::<T>::contains_key(id),
+					"case both pending and final"
+				);
 				ensure!(
 					case.tally.cast() as usize == Votes::<T>::iter_prefix(id).count(),
 					"tally differs from the stored votes"
@@ -710,9 +735,15 @@ pub mod pallet {
 				}
 			}
 			ensure!(pending == Cases::<T>::count(), "case counter out of step");
-			ensure!(pending <= T::MaxPendingCases::get(), "too many pending cases");
+			ensure!(
+				pending <= T::MaxPendingCases::get(),
+				"too many pending cases"
+			);
 			for (id, _, _) in Votes::<T>::iter() {
-				ensure!(Cases::<T>::contains_key(id), "votes left for a case that is not pending");
+				ensure!(
+					Cases::<T>::contains_key(id),
+					"votes left for a case that is not pending"
+				);
 			}
 			ensure!(
 				Verdicts::<T>::iter_keys().count() as u32 <= T::MaxVerdicts::get().max(1),

@@ -89,7 +89,9 @@ pub fn new_test_ext(n: u32) -> sp_io::TestExternalities {
 	let attesters: Vec<AccountId> = (0..n).map(attester).collect();
 	AttesterList::set(attesters.clone());
 	VerdictCapacity::set(1_000);
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut storage = frame_system::GenesisConfig::<Test>::default()
+		.build_storage()
+		.unwrap();
 	let balances = USERS
 		.iter()
 		.chain(attesters.iter())
@@ -98,9 +100,12 @@ pub fn new_test_ext(n: u32) -> sp_io::TestExternalities {
 		.collect::<std::collections::BTreeMap<_, _>>()
 		.into_iter()
 		.collect();
-	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances,
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -41,7 +41,12 @@ fn vote(case_id: CaseId, choice: Choice) -> Vote {
 		Choice::Reject => 9_000,
 		Choice::Abstain => 5_100,
 	};
-	Vote { case_id, choice, score, reason: if choice == Choice::Reject { 1 } else { 0 } }
+	Vote {
+		case_id,
+		choice,
+		score,
+		reason: if choice == Choice::Reject { 1 } else { 0 },
+	}
 }
 
 fn attest(who: AccountId, votes: Vec<Vote>) -> frame_support::dispatch::DispatchResultWithPostInfo {
@@ -62,22 +67,38 @@ fn with_attesters(n: u32, test: impl FnOnce()) {
 		let issuance = Balances::total_issuance();
 		test();
 		VerdictsPallet::do_try_state().expect("invariants hold");
-		assert_eq!(Balances::total_issuance(), issuance, "the pallet changed total issuance");
+		assert_eq!(
+			Balances::total_issuance(),
+			issuance,
+			"the pallet changed total issuance"
+		);
 	});
 }
 
 fn last_finalized() -> Option<(CaseId, Outcome, Option<u8>)> {
-	System::events().into_iter().rev().find_map(|r| match r.event {
-		RuntimeEvent::VerdictsPallet(Event::CaseFinalized { case_id, outcome, reason, .. }) =>
-			Some((case_id, outcome, reason)),
-		_ => None,
-	})
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::VerdictsPallet(Event::CaseFinalized {
+				case_id,
+				outcome,
+				reason,
+				..
+			}) => Some((case_id, outcome, reason)),
+			_ => None,
+		})
 }
 
 /// Opens a transfer case of 100 from user 1 to user 2 and returns its id.
 fn open_transfer() -> CaseId {
 	let id = NextCaseId::<Test>::get();
-	assert_ok!(VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 2, 100, b"rent for May".to_vec()));
+	assert_ok!(VerdictsPallet::screen_transfer(
+		RuntimeOrigin::signed(1),
+		2,
+		100,
+		b"rent for May".to_vec()
+	));
 	id
 }
 
@@ -91,12 +112,24 @@ fn screen_transfer_holds_the_amount_and_opens_a_case() {
 		assert_eq!(escrow(1), 100);
 		assert_eq!(free(1), START_BALANCE - 100);
 		let case = Cases::<Test>::get(id).unwrap();
-		assert_eq!(case.kind, CaseKind::Transfer { dest: 2, amount: 100 });
+		assert_eq!(
+			case.kind,
+			CaseKind::Transfer {
+				dest: 2,
+				amount: 100
+			}
+		);
 		assert_eq!(case.text.to_vec(), b"rent for May".to_vec());
 		assert_eq!(case.deadline, 1 + VOTING_PERIOD);
 		assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Pending));
 		System::assert_last_event(
-			Event::CaseSubmitted { case_id: 0, submitter: 1, amount: 100, deadline: 11 }.into(),
+			Event::CaseSubmitted {
+				case_id: 0,
+				submitter: 1,
+				amount: 100,
+				deadline: 11,
+			}
+			.into(),
 		);
 	});
 }
@@ -104,7 +137,10 @@ fn screen_transfer_holds_the_amount_and_opens_a_case() {
 #[test]
 fn submit_record_opens_a_case_without_funds() {
 	with_attesters(3, || {
-		assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(3), "lot 7 received".into()));
+		assert_ok!(VerdictsPallet::submit_record(
+			RuntimeOrigin::signed(3),
+			"lot 7 received".into()
+		));
 		let case = Cases::<Test>::get(0).unwrap();
 		assert_eq!(case.kind, CaseKind::Record);
 		assert_eq!(escrow(3), 0);
@@ -126,10 +162,16 @@ fn bad_text_is_refused_and_changes_nothing() {
 				VerdictsPallet::screen_transfer(RuntimeOrigin::signed(1), 2, 100, text.clone()),
 				error
 			);
-			assert_noop!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), text), error);
+			assert_noop!(
+				VerdictsPallet::submit_record(RuntimeOrigin::signed(1), text),
+				error
+			);
 		}
 		// Exactly MaxTextLen bytes is fine.
-		assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), vec![b'a'; MAX_TEXT as usize]));
+		assert_ok!(VerdictsPallet::submit_record(
+			RuntimeOrigin::signed(1),
+			vec![b'a'; MAX_TEXT as usize]
+		));
 	});
 }
 
@@ -160,7 +202,10 @@ fn bad_transfers_are_refused() {
 fn case_bounds_are_enforced() {
 	with_attesters(3, || {
 		for _ in 0..MAX_PER_BLOCK {
-			assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
+			assert_ok!(VerdictsPallet::submit_record(
+				RuntimeOrigin::signed(1),
+				b"x".to_vec()
+			));
 		}
 		assert_noop!(
 			VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()),
@@ -170,7 +215,10 @@ fn case_bounds_are_enforced() {
 		while opened < MAX_PENDING {
 			run_to_block(System::block_number() + 1);
 			for _ in 0..MAX_PER_BLOCK.min(MAX_PENDING - opened) {
-				assert_ok!(VerdictsPallet::submit_record(RuntimeOrigin::signed(1), b"x".to_vec()));
+				assert_ok!(VerdictsPallet::submit_record(
+					RuntimeOrigin::signed(1),
+					b"x".to_vec()
+				));
 				opened += 1;
 			}
 		}
@@ -187,13 +235,25 @@ fn case_bounds_are_enforced() {
 #[test]
 fn set_model_is_root_only_and_checked() {
 	with_attesters(1, || {
-		assert_noop!(VerdictsPallet::set_model(RuntimeOrigin::signed(1), model()), BadOrigin);
+		assert_noop!(
+			VerdictsPallet::set_model(RuntimeOrigin::signed(1), model()),
+			BadOrigin
+		);
 		let mut bad = model();
 		bad.threshold = MAX_SCORE + 1;
-		assert_noop!(VerdictsPallet::set_model(RuntimeOrigin::root(), bad), Error::<Test>::InvalidModel);
+		assert_noop!(
+			VerdictsPallet::set_model(RuntimeOrigin::root(), bad),
+			Error::<Test>::InvalidModel
+		);
 		activate_model();
 		assert_eq!(ActiveModel::<Test>::get(), Some(model()));
-		System::assert_last_event(Event::ModelSet { hash: MODEL_HASH, version: 1 }.into());
+		System::assert_last_event(
+			Event::ModelSet {
+				hash: MODEL_HASH,
+				version: 1,
+			}
+			.into(),
+		);
 	});
 }
 
@@ -203,16 +263,29 @@ fn set_model_is_root_only_and_checked() {
 fn batch_level_refusals_change_nothing() {
 	with_attesters(3, || {
 		let id = open_transfer();
-		assert_noop!(attest(attester(0), vec![vote(id, Choice::Approve)]), Error::<Test>::NoActiveModel);
-		activate_model();
-		assert_noop!(attest(1, vec![vote(id, Choice::Approve)]), Error::<Test>::NotAttester);
 		assert_noop!(
-			VerdictsPallet::attest_batch(RuntimeOrigin::signed(attester(0)), vec![vote(id, Choice::Approve)], [9; 32]),
+			attest(attester(0), vec![vote(id, Choice::Approve)]),
+			Error::<Test>::NoActiveModel
+		);
+		activate_model();
+		assert_noop!(
+			attest(1, vec![vote(id, Choice::Approve)]),
+			Error::<Test>::NotAttester
+		);
+		assert_noop!(
+			VerdictsPallet::attest_batch(
+				RuntimeOrigin::signed(attester(0)),
+				vec![vote(id, Choice::Approve)],
+				[9; 32]
+			),
 			Error::<Test>::ModelMismatch
 		);
 		assert_noop!(attest(attester(0), vec![]), Error::<Test>::EmptyBatch);
 		assert_noop!(
-			attest(attester(0), vec![vote(id, Choice::Approve); MAX_BATCH as usize + 1]),
+			attest(
+				attester(0),
+				vec![vote(id, Choice::Approve); MAX_BATCH as usize + 1]
+			),
 			Error::<Test>::BatchTooLarge
 		);
 	});
@@ -224,14 +297,22 @@ fn a_fully_counted_batch_is_free_and_a_partly_counted_one_pays() {
 		activate_model();
 		let a = open_transfer();
 		let b = open_transfer();
-		let ok = attest(attester(0), vec![vote(a, Choice::Approve), vote(b, Choice::Reject)]).unwrap();
+		let ok = attest(
+			attester(0),
+			vec![vote(a, Choice::Approve), vote(b, Choice::Reject)],
+		)
+		.unwrap();
 		assert_eq!(ok.pays_fee, Pays::No);
 
 		let mut bad_score = vote(b, Choice::Reject);
 		bad_score.score = MAX_SCORE + 1;
 		let partly = attest(
 			attester(0),
-			vec![vote(a, Choice::Approve), vote(99, Choice::Approve), bad_score],
+			vec![
+				vote(a, Choice::Approve),
+				vote(99, Choice::Approve),
+				bad_score,
+			],
 		)
 		.unwrap();
 		assert_eq!(partly.pays_fee, Pays::Yes);
@@ -244,7 +325,11 @@ fn a_fully_counted_batch_is_free_and_a_partly_counted_one_pays() {
 			.collect();
 		assert_eq!(
 			skipped,
-			vec![SkipReason::DuplicateVote, SkipReason::UnknownCase, SkipReason::InvalidScore]
+			vec![
+				SkipReason::DuplicateVote,
+				SkipReason::UnknownCase,
+				SkipReason::InvalidScore
+			]
 		);
 		// The skipped votes changed nothing: one vote on each case.
 		assert_eq!(Cases::<Test>::get(a).unwrap().tally.cast(), 1);
@@ -258,12 +343,19 @@ fn a_vote_on_a_closed_case_is_skipped() {
 		activate_model();
 		let id = open_transfer();
 		assert_ok!(attest(attester(0), vec![vote(id, Choice::Approve)]));
-		assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(
+			VerdictsPallet::case_status(id),
+			Some(CaseStatus::Final(Outcome::Approve))
+		);
 		let post = attest(attester(0), vec![vote(id, Choice::Approve)]).unwrap();
 		assert_eq!(post.pays_fee, Pays::Yes);
 		System::assert_last_event(
-			Event::VoteSkipped { case_id: id, attester: attester(0), reason: SkipReason::CaseClosed }
-				.into(),
+			Event::VoteSkipped {
+				case_id: id,
+				attester: attester(0),
+				reason: SkipReason::CaseClosed,
+			}
+			.into(),
 		);
 	});
 }
@@ -290,9 +382,17 @@ fn approve_pays_the_destination() {
 			let id = open_transfer();
 			let needed = supermajority(n) as usize;
 			cast(id, &vec![Choice::Approve; needed - 1]);
-			assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Pending), "n = {n}");
+			assert_eq!(
+				VerdictsPallet::case_status(id),
+				Some(CaseStatus::Pending),
+				"n = {n}"
+			);
 			cast(id, &vec![Choice::Approve; needed]);
-			assert_eq!(last_finalized(), Some((id, Outcome::Approve, Some(0))), "n = {n}");
+			assert_eq!(
+				last_finalized(),
+				Some((id, Outcome::Approve, Some(0))),
+				"n = {n}"
+			);
 			assert_eq!(escrow(1), 0);
 			assert_eq!(free(1), START_BALANCE - 100);
 			assert_eq!(free(2), START_BALANCE + 100);
@@ -321,7 +421,11 @@ fn reject_returns_the_funds() {
 			activate_model();
 			let id = open_transfer();
 			cast(id, &vec![Choice::Reject; supermajority(n) as usize]);
-			assert_eq!(last_finalized(), Some((id, Outcome::Reject, Some(1))), "n = {n}");
+			assert_eq!(
+				last_finalized(),
+				Some((id, Outcome::Reject, Some(1))),
+				"n = {n}"
+			);
 			assert_eq!(escrow(1), 0);
 			assert_eq!(free(1), START_BALANCE);
 			assert_eq!(free(2), START_BALANCE);
@@ -337,14 +441,27 @@ fn undecided_as_soon_as_no_side_can_win() {
 			let id = open_transfer();
 			// Alternate sides until neither can reach the supermajority.
 			let choices: Vec<Choice> = (0..n)
-				.map(|i| if i % 2 == 0 { Choice::Approve } else { Choice::Reject })
+				.map(|i| {
+					if i % 2 == 0 {
+						Choice::Approve
+					} else {
+						Choice::Reject
+					}
+				})
 				.collect();
 			cast(id, &choices);
 			let (case_id, outcome, reason) = last_finalized().expect("finalized early");
-			assert_eq!((case_id, outcome, reason), (id, Outcome::Undecided, None), "n = {n}");
+			assert_eq!(
+				(case_id, outcome, reason),
+				(id, Outcome::Undecided, None),
+				"n = {n}"
+			);
 			if n != 4 {
 				// With 3 or 7 attesters it closes before the last one has voted.
-				assert!(Verdicts::<Test>::get(id).unwrap().tally.cast() < n, "n = {n}");
+				assert!(
+					Verdicts::<Test>::get(id).unwrap().tally.cast() < n,
+					"n = {n}"
+				);
 			}
 			assert_eq!(free(1), START_BALANCE);
 			assert_eq!(free(2), START_BALANCE);
@@ -371,7 +488,8 @@ fn deadline_makes_a_case_undecided() {
 		with_attesters(n, || {
 			activate_model();
 			let id = open_transfer();
-			let record = VerdictsPallet::submit_record(RuntimeOrigin::signed(3), b"ballot".to_vec());
+			let record =
+				VerdictsPallet::submit_record(RuntimeOrigin::signed(3), b"ballot".to_vec());
 			assert_ok!(record);
 			if n > 1 {
 				cast(id, &[Choice::Approve]);
@@ -379,12 +497,22 @@ fn deadline_makes_a_case_undecided() {
 			run_to_block(VOTING_PERIOD);
 			assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Pending));
 			run_to_block(1 + VOTING_PERIOD);
-			assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Final(Outcome::Undecided)));
-			assert_eq!(VerdictsPallet::case_status(id + 1), Some(CaseStatus::Final(Outcome::Undecided)));
+			assert_eq!(
+				VerdictsPallet::case_status(id),
+				Some(CaseStatus::Final(Outcome::Undecided))
+			);
+			assert_eq!(
+				VerdictsPallet::case_status(id + 1),
+				Some(CaseStatus::Final(Outcome::Undecided))
+			);
 			assert!(Deadlines::<Test>::get(1 + VOTING_PERIOD).is_empty());
 			assert_eq!(free(1), START_BALANCE);
 			assert_eq!(escrow(1), 0);
-			assert_eq!(AttesterRecords::<Test>::get(attester(n - 1)).missed, 2, "n = {n}");
+			assert_eq!(
+				AttesterRecords::<Test>::get(attester(n - 1)).missed,
+				2,
+				"n = {n}"
+			);
 		});
 	}
 }
@@ -394,7 +522,11 @@ fn a_byzantine_minority_never_changes_the_outcome() {
 	for n in SIZES {
 		let faulty = (n - 1) / 3;
 		for honest in [Choice::Approve, Choice::Reject] {
-			let other = if honest == Choice::Approve { Choice::Reject } else { Choice::Approve };
+			let other = if honest == Choice::Approve {
+				Choice::Reject
+			} else {
+				Choice::Approve
+			};
 			// Faulty attesters vote first, last, or not at all.
 			for faulty_first in [true, false] {
 				with_attesters(n, || {
@@ -432,19 +564,31 @@ fn the_attester_set_may_change_while_cases_are_pending() {
 		cast(id, &[Choice::Approve, Choice::Approve]);
 		// Attester 3 leaves, 7 joins: 4 attesters, supermajority 3; two approvals so far.
 		AttesterList::set(vec![attester(0), attester(1), attester(2), attester(7)]);
-		assert_noop!(attest(attester(3), vec![vote(id, Choice::Approve)]), Error::<Test>::NotAttester);
+		assert_noop!(
+			attest(attester(3), vec![vote(id, Choice::Approve)]),
+			Error::<Test>::NotAttester
+		);
 		assert_ok!(attest(attester(7), vec![vote(id, Choice::Approve)]));
-		assert_eq!(VerdictsPallet::case_status(id), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(
+			VerdictsPallet::case_status(id),
+			Some(CaseStatus::Final(Outcome::Approve))
+		);
 		assert_eq!(AttesterRecords::<Test>::get(attester(7)).agreed, 1);
 		assert_eq!(AttesterRecords::<Test>::get(attester(2)).missed, 1);
 		// The attester who left is not charged with a miss.
-		assert_eq!(AttesterRecords::<Test>::get(attester(3)), AttesterRecord::default());
+		assert_eq!(
+			AttesterRecords::<Test>::get(attester(3)),
+			AttesterRecord::default()
+		);
 
 		// The set shrinks to one: its single vote decides a new case.
 		let next = open_transfer();
 		AttesterList::set(vec![attester(0)]);
 		assert_ok!(attest(attester(0), vec![vote(next, Choice::Reject)]));
-		assert_eq!(VerdictsPallet::case_status(next), Some(CaseStatus::Final(Outcome::Reject)));
+		assert_eq!(
+			VerdictsPallet::case_status(next),
+			Some(CaseStatus::Final(Outcome::Reject))
+		);
 	});
 }
 
@@ -478,7 +622,10 @@ fn old_verdicts_are_pruned_beyond_max_verdicts() {
 		assert_eq!(Verdicts::<Test>::iter_keys().count(), 3);
 		assert_eq!(VerdictsPallet::case_status(ids[0]), None);
 		assert_eq!(VerdictsPallet::case_status(ids[1]), None);
-		assert_eq!(VerdictsPallet::case_status(ids[4]), Some(CaseStatus::Final(Outcome::Approve)));
+		assert_eq!(
+			VerdictsPallet::case_status(ids[4]),
+			Some(CaseStatus::Final(Outcome::Approve))
+		);
 	});
 }
 
@@ -491,8 +638,14 @@ fn pending_cases_lists_what_an_attester_has_yet_to_vote_on() {
 		let c = open_transfer();
 		assert_ok!(attest(attester(0), vec![vote(b, Choice::Approve)]));
 		let ids = |list: Vec<CaseOf<Test>>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
-		assert_eq!(ids(VerdictsPallet::pending_cases(0, 10, Some(&attester(0)))), vec![a, c]);
-		assert_eq!(ids(VerdictsPallet::pending_cases(0, 10, None)), vec![a, b, c]);
+		assert_eq!(
+			ids(VerdictsPallet::pending_cases(0, 10, Some(&attester(0)))),
+			vec![a, c]
+		);
+		assert_eq!(
+			ids(VerdictsPallet::pending_cases(0, 10, None)),
+			vec![a, b, c]
+		);
 		assert_eq!(ids(VerdictsPallet::pending_cases(1, 1, None)), vec![b]);
 	});
 }
@@ -504,7 +657,10 @@ fn several_cases_per_sender_each_keep_their_own_escrow() {
 		let a = open_transfer();
 		let b = open_transfer();
 		assert_eq!(escrow(1), 200);
-		assert_ok!(attest(attester(0), vec![vote(a, Choice::Reject), vote(b, Choice::Approve)]));
+		assert_ok!(attest(
+			attester(0),
+			vec![vote(a, Choice::Reject), vote(b, Choice::Approve)]
+		));
 		assert_eq!(escrow(1), 0);
 		assert_eq!(free(1), START_BALANCE - 100);
 		assert_eq!(free(2), START_BALANCE + 100);

@@ -141,7 +141,9 @@ pub struct Tally {
 impl Tally {
 	/// All votes cast, abstentions included.
 	pub fn cast(&self) -> u32 {
-		self.approve.saturating_add(self.reject).saturating_add(self.abstain)
+		self.approve
+			.saturating_add(self.reject)
+			.saturating_add(self.abstain)
 	}
 
 	/// Adds one vote.

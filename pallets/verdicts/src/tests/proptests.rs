@@ -6,9 +6,20 @@ use proptest::prelude::*;
 /// One step of a random scenario.
 #[derive(Clone, Debug)]
 enum Step {
-	Screen { from: usize, to: usize, amount: Balance, len: usize },
-	Record { from: usize, len: usize },
-	Attest { attester: u32, votes: Vec<(u64, u8, u16)> },
+	Screen {
+		from: usize,
+		to: usize,
+		amount: Balance,
+		len: usize,
+	},
+	Record {
+		from: usize,
+		len: usize,
+	},
+	Attest {
+		attester: u32,
+		votes: Vec<(u64, u8, u16)>,
+	},
 	SetAttesters(u32),
 	SetModel(bool),
 	Advance(u64),
@@ -37,16 +48,25 @@ fn apply(step: &Step) {
 	// Results are ignored on purpose: refusals are part of the scenario; the invariants are
 	// what is checked.
 	let _ = match step {
-		Step::Screen { from, to, amount, len } => VerdictsPallet::screen_transfer(
+		Step::Screen {
+			from,
+			to,
+			amount,
+			len,
+		} => VerdictsPallet::screen_transfer(
 			RuntimeOrigin::signed(USERS[*from]),
 			USERS[*to],
 			*amount,
 			vec![b'm'; *len],
 		)
 		.map(|_| ()),
-		Step::Record { from, len } =>
-			VerdictsPallet::submit_record(RuntimeOrigin::signed(USERS[*from]), vec![b'r'; *len]),
-		Step::Attest { attester: who, votes } => {
+		Step::Record { from, len } => {
+			VerdictsPallet::submit_record(RuntimeOrigin::signed(USERS[*from]), vec![b'r'; *len])
+		},
+		Step::Attest {
+			attester: who,
+			votes,
+		} => {
 			let base = NextCaseId::<Test>::get().saturating_sub(8);
 			let votes = votes
 				.iter()
@@ -57,7 +77,9 @@ fn apply(step: &Step) {
 					reason: *c,
 				})
 				.collect();
-			attest(attester(*who), votes).map(|_| ()).map_err(|e| e.error)
+			attest(attester(*who), votes)
+				.map(|_| ())
+				.map_err(|e| e.error)
 		},
 		Step::SetAttesters(n) => {
 			AttesterList::set((0..*n).map(attester).collect());
@@ -78,8 +100,11 @@ fn apply(step: &Step) {
 }
 
 fn check_invariants(issuance: Balance) -> Result<(), TestCaseError> {
-	let accounts: Vec<AccountId> =
-		USERS.iter().copied().chain((0..MAX_ATTESTERS).map(attester)).collect();
+	let accounts: Vec<AccountId> = USERS
+		.iter()
+		.copied()
+		.chain((0..MAX_ATTESTERS).map(attester))
+		.collect();
 	let held: Balance = accounts.iter().map(|a| escrow(*a)).sum();
 	let pending_amounts: Balance = Cases::<Test>::iter_values()
 		.map(|case| match case.kind {
@@ -87,13 +112,27 @@ fn check_invariants(issuance: Balance) -> Result<(), TestCaseError> {
 			CaseKind::Record => 0,
 		})
 		.sum();
-	prop_assert_eq!(held, pending_amounts, "held total differs from pending transfers");
-	prop_assert_eq!(Balances::total_issuance(), issuance, "total issuance changed");
+	prop_assert_eq!(
+		held,
+		pending_amounts,
+		"held total differs from pending transfers"
+	);
+	prop_assert_eq!(
+		Balances::total_issuance(),
+		issuance,
+		"total issuance changed"
+	);
 	let total: Balance = accounts.iter().map(|a| free(*a) + escrow(*a)).sum();
 	prop_assert_eq!(total, issuance, "funds appeared or vanished");
 	for case in Cases::<Test>::iter_values() {
-		prop_assert!(!Verdicts::<Test>::contains_key(case.id), "case both pending and final");
-		prop_assert!(case.tally.cast() <= MAX_ATTESTERS, "too many votes on a case");
+		prop_assert!(
+			!Verdicts::<Test>::contains_key(case.id),
+			"case both pending and final"
+		);
+		prop_assert!(
+			case.tally.cast() <= MAX_ATTESTERS,
+			"too many votes on a case"
+		);
 	}
 	prop_assert!(Cases::<Test>::count() <= MAX_PENDING);
 	prop_assert!(Verdicts::<Test>::iter_keys().count() as u32 <= VerdictCapacity::get());
