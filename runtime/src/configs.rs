@@ -165,5 +165,5 @@ impl pallet_verdicts::Config for Runtime {
 	type MaxCasesPerBlock = ConstU32<64>;
 	type MaxPendingCases = ConstU32<4096>;
 	type MaxVerdicts = ConstU32<100_000>;
-	type WeightInfo = pallet_verdicts::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_verdicts::WeightInfo<Runtime>;
 }

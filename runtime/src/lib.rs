@@ -26,6 +26,7 @@ mod benchmarks;
 pub mod apis;
 mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -186,3 +187,55 @@ mod runtime {
 	pub type Verdicts = pallet_verdicts;
 }
 
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::{dispatch::DispatchClass, traits::Get};
+	use pallet_verdicts::WeightInfo as _;
+
+	type VerdictWeights = weights::pallet_verdicts::WeightInfo<Runtime>;
+
+	/// The largest batch an attester may send must fit in one block, with room to spare for the
+	/// other attesters' batches; prints how many worst-case votes one block takes.
+	#[test]
+	fn a_full_vote_batch_fits_in_a_block() {
+		let limits = configs::RuntimeBlockWeights::get();
+		let normal = limits.get(DispatchClass::Normal);
+		let max_extrinsic = normal
+			.max_extrinsic
+			.expect("normal class has an extrinsic limit");
+		let max_total = normal.max_total.expect("normal class has a block limit");
+		let batch: u32 = <Runtime as pallet_verdicts::Config>::MaxVotesPerBatch::get();
+		let full = VerdictWeights::attest_batch(batch);
+		assert!(
+			full.all_lte(max_extrinsic),
+			"a batch of {batch} votes weighs {full:?}, over the extrinsic limit {max_extrinsic:?}"
+		);
+		let per_vote =
+			VerdictWeights::attest_batch(2).ref_time() - VerdictWeights::attest_batch(1).ref_time();
+		let votes_per_block =
+			(max_total.ref_time() - VerdictWeights::attest_batch(0).ref_time()) / per_vote;
+		let batches_per_block = max_total.ref_time() / full.ref_time();
+		println!(
+			"worst-case vote: {} µs; a block takes {votes_per_block} votes, {batches_per_block} \
+			 full batches of {batch}",
+			per_vote / 1_000_000
+		);
+		assert!(
+			batches_per_block >= 2,
+			"fewer than two full batches fit in a block"
+		);
+	}
+
+	/// Deadline work of a full block of cases fits in a block.
+	#[test]
+	fn deadline_work_is_bounded_within_a_block() {
+		let max_block = configs::RuntimeBlockWeights::get().max_block;
+		let cases: u32 = <Runtime as pallet_verdicts::Config>::MaxCasesPerBlock::get();
+		let work = VerdictWeights::on_initialize_deadlines(cases);
+		assert!(
+			work.all_lte(max_block / 2),
+			"deadline work {work:?} exceeds half a block"
+		);
+	}
+}

@@ -1,0 +1,411 @@
+//! The classifier: encoder + task head (+ optional reason head) + decision rule.
+
+use crate::encoder::{Encoder, EncoderFiles, EngineOptions, Tokenized};
+use crate::error::{read_file, EngineError, Result};
+use crate::manifest::{missing_hint, sha256, FileRole, Manifest, ModelHasher, MANIFEST_FILE};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+/// Flags of one result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+	/// The text was longer than `max_len` tokens and was cut.
+	pub truncated: bool,
+	/// The input bytes were not valid UTF-8 and were decoded lossily.
+	pub lossy_utf8: bool,
+	/// The text holds no token besides the special ones.
+	pub empty: bool,
+}
+
+impl Flags {
+	/// As the bit set of `veritas_classifier_interface::flags`.
+	pub fn bits(self) -> u8 {
+		use veritas_classifier_interface::flags::*;
+		(if self.truncated { TRUNCATED } else { 0 })
+			| (if self.lossy_utf8 { LOSSY_UTF8 } else { 0 })
+			| (if self.empty { EMPTY } else { 0 })
+	}
+}
+
+/// Result of classifying one text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Classification {
+	/// Index into the manifest's `labels`.
+	pub label: u8,
+	/// Probability of the positive label × 10000, rounded to nearest (0..=10000).
+	pub score: u16,
+	/// Index into the manifest's `reason_codes` (argmax of the reason head; 0 without one).
+	pub reason: u8,
+	/// The score is strictly within `abstain_margin` of `threshold`, or the text is empty.
+	pub abstain: bool,
+	/// Flags.
+	pub flags: Flags,
+}
+
+impl From<Classification> for veritas_classifier_interface::Classification {
+	fn from(c: Classification) -> Self {
+		Self {
+			label: c.label,
+			score: c.score,
+			reason: c.reason,
+			abstain: c.abstain,
+			flags: c.flags.bits(),
+		}
+	}
+}
+
+/// A linear layer `logits = W x + b` read from safetensors (`weight` `[out, in]`, `bias` `[out]`,
+/// both F32).
+#[derive(Clone, Debug)]
+pub struct LinearHead {
+	weight: Vec<f32>,
+	bias: Vec<f32>,
+	inputs: usize,
+}
+
+impl LinearHead {
+	/// Parses a head file; `outputs` and `inputs` are the expected shape.
+	pub fn from_safetensors(
+		bytes: &[u8],
+		path: &Path,
+		outputs: usize,
+		inputs: usize,
+	) -> Result<Self> {
+		let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| {
+			EngineError::CorruptWeights {
+				path: path.to_path_buf(),
+				reason: e.to_string(),
+			}
+		})?;
+		let mismatch = |reason: String| EngineError::HeadMismatch {
+			path: path.to_path_buf(),
+			reason,
+		};
+		let read = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
+			let t = st
+				.tensor(name)
+				.map_err(|_| mismatch(format!("no tensor `{name}`")))?;
+			if t.dtype() != safetensors::Dtype::F32 {
+				return Err(mismatch(format!(
+					"`{name}` has dtype {:?}, expected F32",
+					t.dtype()
+				)));
+			}
+			if t.shape() != shape {
+				return Err(mismatch(format!(
+					"`{name}` has shape {:?}, expected {shape:?}",
+					t.shape()
+				)));
+			}
+			let v: Vec<f32> = t
+				.data()
+				.chunks_exact(4)
+				.map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+				.collect();
+			if v.iter().any(|x| !x.is_finite()) {
+				return Err(mismatch(format!("`{name}` holds non-finite values")));
+			}
+			Ok(v)
+		};
+		Ok(Self {
+			weight: read("weight", &[outputs, inputs])?,
+			bias: read("bias", &[outputs])?,
+			inputs,
+		})
+	}
+
+	/// Number of outputs.
+	pub fn outputs(&self) -> usize {
+		self.bias.len()
+	}
+
+	/// Logits (accumulated in f64).
+	pub fn logits(&self, x: &[f32]) -> Vec<f64> {
+		self.bias
+			.iter()
+			.enumerate()
+			.map(|(o, &b)| {
+				let row = &self.weight[o * self.inputs..(o + 1) * self.inputs];
+				row.iter()
+					.zip(x)
+					.map(|(&w, &v)| w as f64 * v as f64)
+					.sum::<f64>() + b as f64
+			})
+			.collect()
+	}
+}
+
+/// Numerically stable softmax.
+pub fn softmax(logits: &[f64]) -> Vec<f64> {
+	let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+	let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
+	let sum: f64 = exps.iter().sum();
+	exps.into_iter().map(|e| e / sum).collect()
+}
+
+fn argmax(xs: &[f64], skip: Option<usize>) -> usize {
+	let mut best: Option<usize> = None;
+	for (i, &x) in xs.iter().enumerate() {
+		if Some(i) == skip {
+			continue;
+		}
+		if best.is_none_or(|b| x > xs[b]) {
+			best = Some(i);
+		}
+	}
+	best.unwrap_or(0)
+}
+
+/// A loaded, verified model.
+pub struct Engine {
+	encoder: Encoder,
+	manifest: Manifest,
+	head: LinearHead,
+	reason_head: Option<LinearHead>,
+	model_hash: [u8; 32],
+	positive: usize,
+	model_dir: PathBuf,
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+	if let Some(s) = p.downcast_ref::<&str>() {
+		(*s).to_string()
+	} else if let Some(s) = p.downcast_ref::<String>() {
+		s.clone()
+	} else {
+		"non-string panic payload".to_string()
+	}
+}
+
+/// Runs `f`, turning a panic into [`EngineError::Panic`].
+pub(crate) fn no_panic<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
+	catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(EngineError::Panic(panic_message(p))))
+}
+
+impl Engine {
+	/// Loads the model in `dir` (`manifest.json` + the files it names).
+	///
+	/// Reads every file once, checks its SHA-256 against the manifest, computes the model hash
+	/// from the same bytes, then builds the encoder and heads from them.
+	pub fn load(dir: impl AsRef<Path>, opts: EngineOptions) -> Result<Self> {
+		no_panic(|| Self::load_inner(dir.as_ref(), &opts))
+	}
+
+	fn load_inner(dir: &Path, opts: &EngineOptions) -> Result<Self> {
+		let manifest_path = dir.join(MANIFEST_FILE);
+		let manifest_bytes = read_file(&manifest_path, "")?;
+		let manifest = Manifest::from_bytes(&manifest_bytes, &manifest_path)?;
+		let mut hasher = ModelHasher::new(&manifest_bytes);
+		let mut files: HashMap<FileRole, (Vec<u8>, PathBuf)> = HashMap::new();
+		for entry in &manifest.files {
+			let path = manifest.resolve(entry, dir, opts.base_dir.as_deref());
+			let bytes = read_file(&path, &missing_hint(entry.role))?;
+			let digest = sha256(&bytes);
+			let actual = crate::manifest::hex(&digest);
+			if actual != entry.sha256 {
+				return Err(EngineError::ShaMismatch {
+					path,
+					expected: entry.sha256.clone(),
+					actual,
+				});
+			}
+			hasher.add_file(&entry.path, &digest);
+			files.insert(entry.role, (bytes, path));
+		}
+		let model_hash = hasher.finish();
+		let get = |role: FileRole| -> Result<&(Vec<u8>, PathBuf)> {
+			files.get(&role).ok_or_else(|| {
+				EngineError::InvalidManifest(format!("no {role:?} file in the manifest"))
+			})
+		};
+		let (c, w, t) = (
+			get(FileRole::EncoderConfig)?,
+			get(FileRole::EncoderWeights)?,
+			get(FileRole::Tokenizer)?,
+		);
+		let encoder = Encoder::load(
+			EncoderFiles {
+				config: (&c.0, &c.1),
+				weights: (&w.0, &w.1),
+				tokenizer: (&t.0, &t.1),
+			},
+			manifest.max_len,
+			opts,
+		)?;
+		let hidden = encoder.hidden_size();
+		let (hb, hp) = get(FileRole::Head)?;
+		let head = LinearHead::from_safetensors(hb, hp, manifest.labels.len(), hidden)?;
+		let reason_head = match files.get(&FileRole::ReasonHead) {
+			Some((rb, rp)) => Some(LinearHead::from_safetensors(
+				rb,
+				rp,
+				manifest.reason_codes.len(),
+				hidden,
+			)?),
+			None => None,
+		};
+		let positive = manifest.positive_index();
+		Ok(Self {
+			encoder,
+			manifest,
+			head,
+			reason_head,
+			model_hash,
+			positive,
+			model_dir: dir.into(),
+		})
+	}
+
+	/// The manifest.
+	pub fn manifest(&self) -> &Manifest {
+		&self.manifest
+	}
+
+	/// SHA-256 model hash (see [`crate::manifest`]).
+	pub fn model_hash(&self) -> [u8; 32] {
+		self.model_hash
+	}
+
+	/// The model directory it was loaded from.
+	pub fn model_dir(&self) -> &Path {
+		&self.model_dir
+	}
+
+	/// The encoder.
+	pub fn encoder(&self) -> &Encoder {
+		&self.encoder
+	}
+
+	/// Classifies UTF-8 texts; one result per text, in order.
+	pub fn classify(&self, texts: &[&str]) -> Result<Vec<Classification>> {
+		no_panic(|| {
+			let toks = self.encoder.tokenize(texts)?;
+			self.classify_tokenized(&toks, &vec![false; texts.len()])
+		})
+	}
+
+	/// Classifies raw bytes: invalid UTF-8 is decoded lossily (U+FFFD) and flagged `lossy_utf8`.
+	pub fn classify_bytes(&self, texts: &[&[u8]]) -> Result<Vec<Classification>> {
+		no_panic(|| {
+			let decoded: Vec<Cow<'_, str>> =
+				texts.iter().map(|t| String::from_utf8_lossy(t)).collect();
+			let lossy: Vec<bool> = decoded.iter().map(|c| matches!(c, Cow::Owned(_))).collect();
+			let refs: Vec<&str> = decoded.iter().map(|c| c.as_ref()).collect();
+			let toks = self.encoder.tokenize(&refs)?;
+			self.classify_tokenized(&toks, &lossy)
+		})
+	}
+
+	/// Mean-pooled, not normalised embeddings (one per text, in order).
+	pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+		no_panic(|| self.encoder.embed(texts))
+	}
+
+	fn classify_tokenized(
+		&self,
+		toks: &[Tokenized],
+		lossy: &[bool],
+	) -> Result<Vec<Classification>> {
+		let non_empty: Vec<usize> = (0..toks.len()).filter(|&i| !toks[i].empty).collect();
+		let to_embed: Vec<Tokenized> = non_empty.iter().map(|&i| toks[i].clone()).collect();
+		let embeddings = self.encoder.embed_tokenized(&to_embed)?;
+		let mut out: Vec<Classification> = toks
+			.iter()
+			.zip(lossy)
+			.map(|(t, &l)| Classification {
+				// Defined result of an empty text: first non-positive label, score 0, abstain.
+				label: if self.positive == 0 { 1 } else { 0 },
+				score: 0,
+				reason: 0,
+				abstain: true,
+				flags: Flags {
+					truncated: t.truncated,
+					lossy_utf8: l,
+					empty: t.empty,
+				},
+			})
+			.collect();
+		for (&i, emb) in non_empty.iter().zip(&embeddings) {
+			let (label, score, reason) = self.decide(emb);
+			let c = &mut out[i];
+			c.label = label;
+			c.score = score;
+			c.reason = reason;
+			c.abstain = score.abs_diff(self.manifest.threshold) < self.manifest.abstain_margin;
+		}
+		Ok(out)
+	}
+
+	/// Head + decision rule on one embedding: (label, score, reason).
+	///
+	/// * score = round(10000 · softmax(logits)[positive]);
+	/// * label = positive when `score >= threshold`, else the most probable other label;
+	/// * reason = argmax of the reason head (0 without one).
+	pub fn decide(&self, embedding: &[f32]) -> (u8, u16, u8) {
+		let logits = self.head.logits(embedding);
+		let probs = softmax(&logits);
+		let p = probs.get(self.positive).copied().unwrap_or(0.0);
+		let score = (p * 10_000.0).round().clamp(0.0, 10_000.0) as u16;
+		let label = if score >= self.manifest.threshold {
+			self.positive
+		} else {
+			argmax(&probs, Some(self.positive))
+		};
+		let reason = match &self.reason_head {
+			Some(rh) => argmax(&rh.logits(embedding), None),
+			None => 0,
+		};
+		(label as u8, score, reason as u8)
+	}
+}
+
+/// What a node component (worker extension, RPC) needs from a classifier; implemented by
+/// [`Engine`], easy to stub in tests.
+pub trait Classifier: Send + Sync {
+	/// Classifies UTF-8 texts (see [`Engine::classify`]).
+	fn classify(&self, texts: &[&str]) -> Result<Vec<Classification>>;
+	/// Classifies raw bytes (see [`Engine::classify_bytes`]).
+	fn classify_bytes(&self, texts: &[&[u8]]) -> Result<Vec<Classification>>;
+	/// Mean-pooled embeddings (see [`Engine::embed`]).
+	fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
+	/// The model hash.
+	fn model_hash(&self) -> [u8; 32];
+	/// The manifest of the loaded model.
+	fn manifest(&self) -> &Manifest;
+}
+
+impl Classifier for Engine {
+	fn classify(&self, texts: &[&str]) -> Result<Vec<Classification>> {
+		Engine::classify(self, texts)
+	}
+	fn classify_bytes(&self, texts: &[&[u8]]) -> Result<Vec<Classification>> {
+		Engine::classify_bytes(self, texts)
+	}
+	fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+		Engine::embed(self, texts)
+	}
+	fn model_hash(&self) -> [u8; 32] {
+		self.model_hash
+	}
+	fn manifest(&self) -> &Manifest {
+		&self.manifest
+	}
+}
+
+impl veritas_classifier_interface::ClassifyBatch for Engine {
+	fn classify_batch(
+		&self,
+		texts: &[Vec<u8>],
+	) -> std::result::Result<Vec<veritas_classifier_interface::Classification>, String> {
+		let refs: Vec<&[u8]> = texts.iter().map(|t| t.as_slice()).collect();
+		self.classify_bytes(&refs)
+			.map(|v| v.into_iter().map(Into::into).collect())
+			.map_err(|e| e.to_string())
+	}
+
+	fn model_hash(&self) -> [u8; 32] {
+		self.model_hash
+	}
+}

@@ -1,0 +1,127 @@
+//! Numerics against the reference embeddings of shared/bench (all-MiniLM-L6-v2, fp32, torch).
+
+mod common;
+
+use common::*;
+use tokenizers::{PaddingParams, PaddingStrategy};
+use veritas_classifier::{Backend, Encoder, EngineOptions};
+
+const MIN_COS: f64 = 0.9999;
+
+fn encoder(backend: Backend) -> Encoder {
+	let opts = EngineOptions {
+		backend,
+		..Default::default()
+	};
+	Encoder::load_dir(base_dir(), 128, &opts).expect("load encoder")
+}
+
+#[test]
+fn token_ids_match_reference() {
+	let refs = reference();
+	assert_eq!(refs.len(), 16);
+	let enc = encoder(Backend::Fast);
+	let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+	let toks = enc.tokenize(&texts).expect("tokenize");
+	for (i, (t, r)) in toks.iter().zip(&refs).enumerate() {
+		assert_eq!(t.ids, r.ids, "token ids of reference text {i}");
+		assert!(!t.truncated && !t.empty);
+	}
+}
+
+/// Our per-batch padding equals the tokenizer's own BatchLongest padding.
+#[test]
+fn padding_matches_batch_longest() {
+	let refs = reference();
+	let enc = encoder(Backend::Fast);
+	let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+	let mut tk = enc.tokenizer().clone();
+	tk.with_padding(Some(PaddingParams {
+		strategy: PaddingStrategy::BatchLongest,
+		..Default::default()
+	}));
+	let padded = tk.encode_batch(texts.clone(), true).expect("encode");
+	let longest = refs.iter().map(|r| r.ids.len()).max().unwrap();
+	for (p, r) in padded.iter().zip(&refs) {
+		assert_eq!(p.get_ids().len(), longest);
+		assert_eq!(&p.get_ids()[..r.ids.len()], r.ids.as_slice());
+		assert!(p.get_ids()[r.ids.len()..].iter().all(|&id| id == 0));
+		let mask_len = p.get_attention_mask().iter().filter(|&&m| m == 1).count();
+		assert_eq!(mask_len, r.ids.len());
+	}
+}
+
+fn check_backend(backend: Backend) {
+	let refs = reference();
+	let enc = encoder(backend);
+	let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+	let mut worst = (1.0f64, 0.0f32);
+	// Each text alone.
+	for (i, r) in refs.iter().enumerate() {
+		let e = enc
+			.embed_with(&[r.text.as_str()], 1, false)
+			.expect("embed alone");
+		let c = cosine(&e[0], &r.embedding);
+		worst = (
+			worst.0.min(c),
+			worst.1.max(max_abs_diff(&e[0], &r.embedding)),
+		);
+		assert!(c > MIN_COS, "{backend:?}: text {i} alone: cosine {c}");
+	}
+	// All 16 in one padded batch, input order and length-sorted.
+	for sorted in [false, true] {
+		let e = enc.embed_with(&texts, 16, sorted).expect("embed batch");
+		for (i, (e, r)) in e.iter().zip(&refs).enumerate() {
+			let c = cosine(e, &r.embedding);
+			worst = (worst.0.min(c), worst.1.max(max_abs_diff(e, &r.embedding)));
+			assert!(
+				c > MIN_COS,
+				"{backend:?}: text {i} in batch of 16 (sorted {sorted}): cosine {c}"
+			);
+		}
+	}
+	eprintln!(
+		"{backend:?}: min cosine {:.9}, max abs diff {:.3e}",
+		worst.0, worst.1
+	);
+}
+
+#[test]
+fn candle_backend_matches_reference() {
+	check_backend(Backend::Candle);
+}
+
+#[test]
+fn fast_backend_matches_reference() {
+	check_backend(Backend::Fast);
+}
+
+/// The two backends agree with each other on the whole corpus head (batch of 64, sorted).
+#[test]
+fn backends_agree_on_corpus() {
+	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
+	let texts: Vec<String> = raw
+		.lines()
+		.take(64)
+		.map(|l| {
+			serde_json::from_str::<serde_json::Value>(l).expect("json")["text"]
+				.as_str()
+				.expect("text")
+				.to_string()
+		})
+		.collect();
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	let a = encoder(Backend::Candle)
+		.embed_with(&refs, 32, true)
+		.expect("candle");
+	let b = encoder(Backend::Fast)
+		.embed_with(&refs, 32, false)
+		.expect("fast");
+	for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+		let c = cosine(x, y);
+		assert!(
+			c > 0.99999,
+			"corpus text {i}: backends disagree, cosine {c}"
+		);
+	}
+}
