@@ -1,0 +1,132 @@
+//! Checkpoints of trained heads and export of a model directory the engine loads.
+
+use crate::train::Heads;
+use anyhow::{bail, Context, Result};
+use safetensors::tensor::TensorView;
+use safetensors::{Dtype, SafeTensors};
+use std::collections::HashMap;
+use std::path::Path;
+use veritas_classifier::authoring::{
+	write_head, write_manifest, ModelSpec, HEAD_FILE, REASON_HEAD_FILE,
+};
+
+/// A training checkpoint: heads + the threshold chosen on dev + free-form metadata (JSON).
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+	/// Heads (raw embedding space).
+	pub heads: Heads,
+	/// Decision threshold chosen on dev (score units).
+	pub threshold: u16,
+	/// Training metadata (JSON text).
+	pub meta: String,
+}
+
+fn bytes_of(v: &[f32]) -> Vec<u8> {
+	v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Writes a checkpoint as safetensors (`label.weight`, `label.bias`, `reason.weight`,
+/// `reason.bias`; metadata `threshold`, `meta`).
+pub fn save_checkpoint(path: &Path, ck: &Checkpoint) -> Result<()> {
+	let h = &ck.heads;
+	let (l, r) = (h.b.len(), h.rb.len());
+	let bufs = [
+		bytes_of(&h.w),
+		bytes_of(&h.b),
+		bytes_of(&h.rw),
+		bytes_of(&h.rb),
+	];
+	let shapes = [vec![l, h.dim], vec![l], vec![r, h.dim], vec![r]];
+	let names = ["label.weight", "label.bias", "reason.weight", "reason.bias"];
+	let mut views = Vec::new();
+	for ((n, s), b) in names.iter().zip(shapes).zip(&bufs) {
+		views.push((
+			*n,
+			TensorView::new(Dtype::F32, s, b).context("checkpoint tensor")?,
+		));
+	}
+	let mut meta = HashMap::new();
+	meta.insert("threshold".to_string(), ck.threshold.to_string());
+	meta.insert("meta".to_string(), ck.meta.clone());
+	let bytes = safetensors::serialize(views, Some(meta)).context("serialising checkpoint")?;
+	if let Some(d) = path.parent() {
+		std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+	}
+	std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Reads a checkpoint written by [`save_checkpoint`].
+pub fn load_checkpoint(path: &Path) -> Result<Checkpoint> {
+	let bytes = std::fs::read(path).with_context(|| {
+		format!(
+			"cannot read checkpoint {} (run `veritas-models train` first)",
+			path.display()
+		)
+	})?;
+	let st = SafeTensors::deserialize(&bytes)
+		.with_context(|| format!("{} is not a valid checkpoint", path.display()))?;
+	let get = |name: &str| -> Result<(Vec<f32>, Vec<usize>)> {
+		let t = st
+			.tensor(name)
+			.with_context(|| format!("checkpoint {} lacks `{name}`", path.display()))?;
+		if t.dtype() != Dtype::F32 {
+			bail!("checkpoint tensor `{name}` is not F32");
+		}
+		let v: Vec<f32> = t
+			.data()
+			.chunks_exact(4)
+			.map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+			.collect();
+		Ok((v, t.shape().to_vec()))
+	};
+	let (w, ws) = get("label.weight")?;
+	let (b, _) = get("label.bias")?;
+	let (rw, _) = get("reason.weight")?;
+	let (rb, _) = get("reason.bias")?;
+	let dim = *ws.get(1).context("label.weight must be 2-D")?;
+	if w.len() != b.len() * dim || rw.len() != rb.len() * dim {
+		bail!("checkpoint {}: inconsistent tensor shapes", path.display());
+	}
+	let (_, meta) = SafeTensors::read_metadata(&bytes).context("checkpoint metadata")?;
+	let md = meta.metadata().clone().unwrap_or_default();
+	let threshold = md
+		.get("threshold")
+		.and_then(|t| t.parse().ok())
+		.context("checkpoint lacks a valid `threshold`")?;
+	Ok(Checkpoint {
+		heads: Heads { dim, w, b, rw, rb },
+		threshold,
+		meta: md.get("meta").cloned().unwrap_or_default(),
+	})
+}
+
+/// Writes `head.safetensors`, `reasons.safetensors` and `manifest.json` into `out_dir` and
+/// returns the model hash. `encoder_rel` is the encoder folder as written in the manifest
+/// (relative to `out_dir`), `base_dir` where the files actually are.
+pub fn export_model(
+	out_dir: &Path,
+	heads: &Heads,
+	spec: &ModelSpec,
+	encoder_rel: &str,
+	base_dir: &Path,
+) -> Result<[u8; 32]> {
+	if heads.b.len() != spec.labels.len() {
+		bail!(
+			"head has {} outputs but the spec lists {} labels",
+			heads.b.len(),
+			spec.labels.len()
+		);
+	}
+	if heads.rb.len() != spec.reason_codes.len() {
+		bail!(
+			"reason head has {} outputs but the spec lists {} reason codes",
+			heads.rb.len(),
+			spec.reason_codes.len()
+		);
+	}
+	std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+	write_head(&out_dir.join(HEAD_FILE), &heads.w, &heads.b)?;
+	write_head(&out_dir.join(REASON_HEAD_FILE), &heads.rw, &heads.rb)?;
+	write_manifest(out_dir, spec, encoder_rel, base_dir, true)?;
+	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
+}

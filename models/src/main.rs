@@ -1,0 +1,771 @@
+//! `veritas-models`: generate the dataset, train, export, evaluate and try a Veritas model.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+use veritas_classifier::authoring::ModelSpec;
+use veritas_classifier::{Encoder, Engine, EngineOptions, FileRole};
+use veritas_models::data::{self, Example, GenOptions, LABELS};
+use veritas_models::embed::{base_fingerprint, embed_cached, encoder_fingerprint};
+use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
+use veritas_models::finetune::{finetune, write_encoder, FinetuneConfig};
+use veritas_models::plot::{render_png, Panel, Series};
+use veritas_models::report::{self, ErrorRow, Prediction, Report, SetSummary};
+use veritas_models::train::{choose_threshold, score_of, train_heads, Split, TrainConfig};
+
+/// Seed of the perturbed test copy.
+const PERTURB_TEST_SEED: u64 = 1001;
+/// Seed of the first training augmentation copy (copy k uses + k).
+const AUGMENT_SEED: u64 = 2001;
+/// Perturbations per perturbed example.
+const PERTURB_OPS: usize = 2;
+/// Default model name.
+const DEFAULT_NAME: &str = "veritas-screen-v1";
+
+#[derive(Parser)]
+#[command(
+	name = "veritas-models",
+	version,
+	about = "Veritas dataset, training, evaluation and export"
+)]
+struct Cli {
+	#[command(subcommand)]
+	cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+	/// Generate the labelled dataset (train/dev/test + perturbed test) as JSON lines.
+	Generate(GenerateArgs),
+	/// Train the task head + reason head on cached frozen-encoder embeddings.
+	Train(TrainArgs),
+	/// Export a training run as a model directory (heads, manifest.json) and print its hash.
+	Export(ExportArgs),
+	/// Evaluate a model directory through the engine; writes report.md / report.json.
+	Eval(EvalArgs),
+	/// Classify texts with a model directory.
+	Classify(ClassifyArgs),
+}
+
+#[derive(Args)]
+struct Common {
+	/// Base encoder folder (default: models/base/all-MiniLM-L6-v2 found from here).
+	#[arg(long)]
+	base: Option<PathBuf>,
+	/// Embedding cache folder (default: models/.cache, gitignored).
+	#[arg(long)]
+	cache: Option<PathBuf>,
+	/// Disable the embedding cache.
+	#[arg(long)]
+	no_cache: bool,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+	/// Output folder (default: models/data/veritas-tx-v1).
+	#[arg(long)]
+	out: Option<PathBuf>,
+	/// Generator seed.
+	#[arg(long, default_value_t = data::DEFAULT_SEED)]
+	seed: u64,
+	/// Examples per template family (10 families × 25 categories).
+	#[arg(long, default_value_t = 40)]
+	per_family: usize,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Dataset folder (default: models/data/veritas-tx-v1).
+	#[arg(long)]
+	data: Option<PathBuf>,
+	/// Model name.
+	#[arg(long, default_value = DEFAULT_NAME)]
+	name: String,
+	/// Model folder that receives curves.csv, curves.png and training.json (default models/<name>).
+	#[arg(long)]
+	out: Option<PathBuf>,
+	/// Run folder for the checkpoint (default models/.cache/runs/<name>).
+	#[arg(long)]
+	run_dir: Option<PathBuf>,
+	/// Perturbed copies of the training split added as augmentation (0 = none).
+	#[arg(long, default_value_t = 1)]
+	augment: usize,
+	/// Unfreeze the top k encoder layers (0 = frozen encoder, cached embeddings).
+	#[arg(long, default_value_t = 0)]
+	unfreeze_layers: usize,
+	/// Learning rate of the unfrozen encoder layers (with --unfreeze-layers).
+	#[arg(long, default_value_t = 5e-5)]
+	encoder_lr: f64,
+	/// Truncation length in tokens.
+	#[arg(long, default_value_t = 128)]
+	max_len: usize,
+	#[arg(long, default_value_t = TrainConfig::default().epochs)]
+	epochs: usize,
+	#[arg(long, default_value_t = TrainConfig::default().batch_size)]
+	batch_size: usize,
+	#[arg(long, default_value_t = TrainConfig::default().lr)]
+	lr: f64,
+	#[arg(long, default_value_t = TrainConfig::default().weight_decay)]
+	weight_decay: f64,
+	#[arg(long, default_value_t = TrainConfig::default().dropout)]
+	dropout: f32,
+	#[arg(long, default_value_t = TrainConfig::default().patience)]
+	patience: usize,
+	#[arg(long, default_value_t = TrainConfig::default().seed)]
+	seed: u64,
+	#[arg(long, default_value_t = TrainConfig::default().reason_weight)]
+	reason_weight: f64,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Model name (manifest `name`).
+	#[arg(long, default_value = DEFAULT_NAME)]
+	name: String,
+	/// Model version.
+	#[arg(long, default_value_t = 1)]
+	version: u32,
+	/// Run folder holding checkpoint.safetensors (default models/.cache/runs/<name>).
+	#[arg(long)]
+	run_dir: Option<PathBuf>,
+	/// Model folder (default models/<name>).
+	#[arg(long)]
+	out: Option<PathBuf>,
+	/// Override the threshold chosen on dev (score units 0..=10000).
+	#[arg(long)]
+	threshold: Option<u16>,
+	/// Abstain margin (score units).
+	#[arg(long, default_value_t = 500)]
+	abstain_margin: u16,
+	/// Truncation length in tokens.
+	#[arg(long, default_value_t = 128)]
+	max_len: usize,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Model folder (default models/veritas-screen-v1).
+	#[arg(long)]
+	model: Option<PathBuf>,
+	/// Dataset folder (default: models/data/veritas-tx-v1).
+	#[arg(long)]
+	data: Option<PathBuf>,
+	/// Other model folders to compare on test / test_perturbed, as NAME=DIR (repeatable).
+	#[arg(long)]
+	ablation: Vec<String>,
+	/// Print only; do not write report.md / report.json.
+	#[arg(long)]
+	no_write: bool,
+}
+
+#[derive(Args)]
+struct ClassifyArgs {
+	/// Model folder.
+	#[arg(long)]
+	model: Option<PathBuf>,
+	/// Texts.
+	#[arg(required = true)]
+	texts: Vec<String>,
+}
+
+fn main() {
+	if let Err(e) = run(Cli::parse()) {
+		eprintln!("error: {e:#}");
+		std::process::exit(1);
+	}
+}
+
+fn run(cli: Cli) -> Result<()> {
+	match cli.cmd {
+		Cmd::Generate(a) => generate(a),
+		Cmd::Train(a) => train(a),
+		Cmd::Export(a) => export(a),
+		Cmd::Eval(a) => eval(a),
+		Cmd::Classify(a) => classify(a),
+	}
+}
+
+// ------------------------------------------------------------------------------------ paths
+
+/// The `models/` folder: the parent of `base/all-MiniLM-L6-v2` when found, else `./models`.
+fn models_root() -> PathBuf {
+	veritas_classifier::locate::base_model_dir()
+		.and_then(|b| b.parent().and_then(Path::parent).map(Path::to_path_buf))
+		.map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+		.unwrap_or_else(|| PathBuf::from("models"))
+}
+
+fn base_dir(c: &Common) -> Result<PathBuf> {
+	match &c.base {
+		Some(b) => Ok(b.clone()),
+		None => veritas_classifier::locate::require_base_model_dir().map_err(anyhow::Error::msg),
+	}
+}
+
+fn cache_dir(c: &Common) -> Option<PathBuf> {
+	if c.no_cache {
+		None
+	} else {
+		Some(
+			c.cache
+				.clone()
+				.unwrap_or_else(|| models_root().join(".cache")),
+		)
+	}
+}
+
+fn data_dir(d: &Option<PathBuf>) -> PathBuf {
+	d.clone()
+		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v1"))
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+	std::fs::canonicalize(p).with_context(|| format!("resolving {}", p.display()))
+}
+
+/// `to` relative to the folder `from` (both existing).
+fn relative(from: &Path, to: &Path) -> Result<String> {
+	let (f, t) = (absolute(from)?, absolute(to)?);
+	let fc: Vec<Component> = f.components().collect();
+	let tc: Vec<Component> = t.components().collect();
+	let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();
+	let mut parts: Vec<String> = vec!["..".into(); fc.len() - common];
+	parts.extend(
+		tc[common..]
+			.iter()
+			.map(|c| c.as_os_str().to_string_lossy().into_owned()),
+	);
+	Ok(parts.join("/"))
+}
+
+// --------------------------------------------------------------------------------- commands
+
+fn generate(a: GenerateArgs) -> Result<()> {
+	let out = data_dir(&a.out);
+	let t0 = Instant::now();
+	let ds = data::generate(&GenOptions {
+		seed: a.seed,
+		per_family: a.per_family,
+	});
+	let perturbed = data::perturbed_copy(&ds.test, PERTURB_TEST_SEED, PERTURB_OPS);
+	data::write_jsonl(&out.join("train.jsonl"), &ds.train)?;
+	data::write_jsonl(&out.join("dev.jsonl"), &ds.dev)?;
+	data::write_jsonl(&out.join("test.jsonl"), &ds.test)?;
+	data::write_jsonl(&out.join("test_perturbed.jsonl"), &perturbed)?;
+	// Statistics for the datasheet.
+	let mut stats = serde_json::Map::new();
+	stats.insert("seed".into(), a.seed.into());
+	stats.insert("per_family".into(), a.per_family.into());
+	stats.insert("perturb_seed".into(), PERTURB_TEST_SEED.into());
+	for (name, v) in [
+		("train", &ds.train),
+		("dev", &ds.dev),
+		("test", &ds.test),
+		("test_perturbed", &perturbed),
+	] {
+		let count = |f: &dyn Fn(&Example) -> bool| v.iter().filter(|e| f(e)).count();
+		let mut families: Vec<String> = v.iter().map(|e| e.family.clone()).collect();
+		families.sort();
+		families.dedup();
+		stats.insert(
+			name.into(),
+			serde_json::json!({
+				"examples": v.len(),
+				"legit": count(&|e| e.label == "legit"),
+				"illicit": count(&|e| e.label == "illicit"),
+				"hard": count(&|e| e.hard),
+				"chain_rendering": count(&|e| e.rendering == "chain"),
+				"families": families,
+			}),
+		);
+	}
+	let sp = out.join("stats.json");
+	std::fs::write(&sp, serde_json::to_string_pretty(&stats)? + "\n")
+		.with_context(|| format!("writing {}", sp.display()))?;
+	println!(
+		"generated {} train / {} dev / {} test (+{} perturbed) examples into {} in {:.1}s",
+		ds.train.len(),
+		ds.dev.len(),
+		ds.test.len(),
+		perturbed.len(),
+		out.display(),
+		t0.elapsed().as_secs_f64()
+	);
+	Ok(())
+}
+
+fn texts(ex: &[Example]) -> Vec<String> {
+	ex.iter().map(|e| e.text.clone()).collect()
+}
+
+fn train(a: TrainArgs) -> Result<()> {
+	let t0 = Instant::now();
+	let data = data_dir(&a.data);
+	let base = base_dir(&a.common)?;
+	let cache = cache_dir(&a.common);
+	let root = models_root();
+	let out = a.out.clone().unwrap_or_else(|| root.join(&a.name));
+	let run_dir = a
+		.run_dir
+		.clone()
+		.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
+	let train_set = data::read_split(&data, "train")?;
+	let dev_set = data::read_split(&data, "dev")?;
+	let mut train_all = train_set.clone();
+	for k in 0..a.augment {
+		train_all.extend(data::perturbed_copy(
+			&train_set,
+			AUGMENT_SEED + k as u64,
+			PERTURB_OPS,
+		));
+	}
+	eprintln!(
+		"train: {} examples ({} + {} augmented), dev: {}",
+		train_all.len(),
+		train_set.len(),
+		train_all.len() - train_set.len(),
+		dev_set.len()
+	);
+	let encoder = Encoder::load_dir(&base, a.max_len, &EngineOptions::default())?;
+	let fp = base_fingerprint(&base, a.max_len)?;
+	let ytr: Vec<usize> = train_all.iter().map(Example::label_index).collect();
+	let rtr: Vec<usize> = train_all.iter().map(Example::reason_index).collect();
+	let ydv: Vec<usize> = dev_set.iter().map(Example::label_index).collect();
+	let rdv: Vec<usize> = dev_set.iter().map(Example::reason_index).collect();
+	let reasons = data::reason_codes();
+	let cfg = TrainConfig {
+		epochs: a.epochs,
+		batch_size: a.batch_size,
+		lr: a.lr,
+		weight_decay: a.weight_decay,
+		dropout: a.dropout,
+		patience: a.patience,
+		seed: a.seed,
+		reason_weight: a.reason_weight,
+		progress: true,
+	};
+	let encoder_dir = run_dir.join("encoder");
+	let (outcome, xdv, t_embed, t_train) = if a.unfreeze_layers == 0 {
+		let xtr = embed_cached(&encoder, &fp, &texts(&train_all), cache.as_deref(), "train")?;
+		let xdv = embed_cached(&encoder, &fp, &texts(&dev_set), cache.as_deref(), "dev")?;
+		let t_embed = t0.elapsed().as_secs_f64();
+		let t1 = Instant::now();
+		let outcome = train_heads(
+			Split {
+				x: &xtr,
+				y: &ytr,
+				r: &rtr,
+			},
+			Split {
+				x: &xdv,
+				y: &ydv,
+				r: &rdv,
+			},
+			LABELS.len(),
+			reasons.len(),
+			&cfg,
+		)?;
+		// A frozen-encoder run must not leave a stale fine-tuned encoder behind.
+		if encoder_dir.exists() {
+			std::fs::remove_dir_all(&encoder_dir)
+				.with_context(|| format!("removing {}", encoder_dir.display()))?;
+		}
+		(outcome, xdv, t_embed, t1.elapsed().as_secs_f64())
+	} else {
+		let t1 = Instant::now();
+		let tr_texts: Vec<&str> = train_all.iter().map(|e| e.text.as_str()).collect();
+		let dv_texts: Vec<&str> = dev_set.iter().map(|e| e.text.as_str()).collect();
+		let ft = finetune(
+			&encoder,
+			&base,
+			(&tr_texts, &ytr, &rtr),
+			(&dv_texts, &ydv, &rdv),
+			LABELS.len(),
+			reasons.len(),
+			&FinetuneConfig {
+				base: cfg.clone(),
+				layers: a.unfreeze_layers,
+				encoder_lr: a.encoder_lr,
+			},
+		)?;
+		write_encoder(&base, &ft.tensors, &encoder_dir)?;
+		// Dev embeddings through the fine-tuned encoder (as the engine will compute them).
+		let tuned = Encoder::load_dir(&encoder_dir, a.max_len, &EngineOptions::default())?;
+		let xdv = tuned.embed(&dv_texts)?;
+		let outcome = veritas_models::train::TrainOutcome {
+			heads: ft.heads,
+			log: ft.log,
+			best_epoch: ft.best_epoch,
+		};
+		(outcome, xdv, 0.0, t1.elapsed().as_secs_f64())
+	};
+	let dev_scores: Vec<u16> = xdv
+		.iter()
+		.map(|x| score_of(outcome.heads.positive_prob(x)))
+		.collect();
+	let threshold = choose_threshold(&ydv, &dev_scores);
+	let best = &outcome.log[outcome.best_epoch - 1];
+	let summary = serde_json::json!({
+		"name": a.name,
+		"method": if a.unfreeze_layers == 0 {
+			"frozen all-MiniLM-L6-v2 encoder, mean-pooled embeddings (cached), linear task head + linear reason head, candle-nn AdamW".to_string()
+		} else {
+			format!("all-MiniLM-L6-v2 with the top {} layer(s) fine-tuned (encoder lr {}), mean pooling, linear task head + linear reason head, candle-nn AdamW", a.unfreeze_layers, a.encoder_lr)
+		},
+		"config": cfg,
+		"augment_copies": a.augment,
+		"perturbations_per_augmented_example": PERTURB_OPS,
+		"unfreeze_layers": a.unfreeze_layers,
+		"max_len": a.max_len,
+		"train_examples": train_all.len(),
+		"train_examples_original": train_set.len(),
+		"dev_examples": dev_set.len(),
+		"epochs_run": outcome.log.len(),
+		"best_epoch": outcome.best_epoch,
+		"best_dev_macro_f1_argmax": best.dev_f1,
+		"best_dev_loss": best.dev_loss,
+		"best_dev_reason_accuracy": best.dev_reason_acc,
+		"threshold_chosen_on_dev": threshold,
+		"encoder_fingerprint": fp,
+		"seconds_embedding": t_embed,
+		"seconds_training": t_train,
+	});
+	save_checkpoint(
+		&run_dir.join("checkpoint.safetensors"),
+		&Checkpoint {
+			heads: outcome.heads.clone(),
+			threshold,
+			meta: summary.to_string(),
+		},
+	)?;
+	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+	let mut csv = String::from(
+        "epoch,train_loss,train_label_loss,dev_loss,train_macro_f1,dev_macro_f1,dev_reason_accuracy\n",
+    );
+	for r in &outcome.log {
+		csv.push_str(&format!(
+			"{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}\n",
+			r.epoch,
+			r.train_loss,
+			r.train_label_loss,
+			r.dev_loss,
+			r.train_f1,
+			r.dev_f1,
+			r.dev_reason_acc
+		));
+	}
+	std::fs::write(out.join("curves.csv"), csv).context("writing curves.csv")?;
+	let pts = |f: &dyn Fn(&veritas_models::train::EpochLog) -> f64| -> Vec<(f64, f64)> {
+		outcome.log.iter().map(|r| (r.epoch as f64, f(r))).collect()
+	};
+	let marker = Some(outcome.best_epoch as f64);
+	render_png(
+		&out.join("curves.png"),
+		&[
+			Panel {
+				title: "cross-entropy (dashed: best epoch)",
+				x_label: "epoch",
+				series: vec![
+					Series {
+						name: "train (batch)",
+						color: [31, 119, 180],
+						points: pts(&|r| r.train_loss),
+					},
+					Series {
+						name: "train label",
+						color: [44, 160, 44],
+						points: pts(&|r| r.train_label_loss),
+					},
+					Series {
+						name: "dev label",
+						color: [214, 39, 40],
+						points: pts(&|r| r.dev_loss),
+					},
+				],
+				marker_x: marker,
+			},
+			Panel {
+				title: "macro-F1 / dev reason accuracy",
+				x_label: "epoch",
+				series: vec![
+					Series {
+						name: "train F1",
+						color: [31, 119, 180],
+						points: pts(&|r| r.train_f1),
+					},
+					Series {
+						name: "dev F1",
+						color: [214, 39, 40],
+						points: pts(&|r| r.dev_f1),
+					},
+					Series {
+						name: "dev reason acc",
+						color: [148, 103, 189],
+						points: pts(&|r| r.dev_reason_acc),
+					},
+				],
+				marker_x: marker,
+			},
+		],
+		560,
+		380,
+	)?;
+	std::fs::write(
+		out.join("training.json"),
+		serde_json::to_string_pretty(&summary)? + "\n",
+	)
+	.context("writing training.json")?;
+	println!(
+        "trained in {:.1}s (+{:.1}s embeddings): best epoch {} dev macro-F1 {:.4}, threshold {}; checkpoint {}",
+        t_train,
+        t_embed,
+        outcome.best_epoch,
+        best.dev_f1,
+        threshold,
+        run_dir.join("checkpoint.safetensors").display()
+    );
+	Ok(())
+}
+
+fn export(a: ExportArgs) -> Result<()> {
+	let root = models_root();
+	let base = base_dir(&a.common)?;
+	let run_dir = a
+		.run_dir
+		.clone()
+		.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
+	let out = a.out.clone().unwrap_or_else(|| root.join(&a.name));
+	let ck = load_checkpoint(&run_dir.join("checkpoint.safetensors"))?;
+	let threshold = a.threshold.unwrap_or(ck.threshold);
+	if threshold > 10_000 {
+		bail!("threshold {threshold} is not in 0..=10000");
+	}
+	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+	// A run with unfrozen layers ships its own encoder weights (large; see models/.gitignore).
+	let tuned = run_dir.join("encoder");
+	let base = if tuned.join("model.safetensors").is_file() {
+		let dst = out.join("encoder");
+		std::fs::create_dir_all(&dst).with_context(|| format!("creating {}", dst.display()))?;
+		for f in ["config.json", "model.safetensors", "tokenizer.json"] {
+			std::fs::copy(tuned.join(f), dst.join(f))
+				.with_context(|| format!("copying the fine-tuned encoder's {f}"))?;
+		}
+		eprintln!(
+			"export: the run fine-tuned encoder layers; its weights go to {}",
+			dst.display()
+		);
+		dst
+	} else {
+		if out.join("encoder").exists() {
+			std::fs::remove_dir_all(out.join("encoder")).context("removing a stale encoder/")?;
+		}
+		base
+	};
+	let rel = relative(&out, &base)?;
+	let spec = ModelSpec {
+		name: a.name.clone(),
+		version: a.version,
+		labels: LABELS.iter().map(|s| s.to_string()).collect(),
+		positive_label: LABELS[data::POSITIVE].to_string(),
+		reason_codes: data::reason_codes(),
+		threshold,
+		abstain_margin: a.abstain_margin,
+		max_len: a.max_len,
+	};
+	let hash = export_model(&out, &ck.heads, &spec, &rel, &base)?;
+	// Check that the engine loads it as written.
+	let engine = Engine::load(&out, EngineOptions::default())
+		.with_context(|| format!("the engine refuses the exported model {}", out.display()))?;
+	if engine.model_hash() != hash {
+		bail!("model hash mismatch between export and engine");
+	}
+	let hx = format!("0x{}", veritas_classifier::manifest::hex(&hash));
+	std::fs::write(out.join("MODEL_HASH"), format!("{hx}\n")).context("writing MODEL_HASH")?;
+	println!(
+		"exported {} (threshold {threshold}, abstain margin {})",
+		out.display(),
+		a.abstain_margin
+	);
+	println!("model hash {hx}");
+	Ok(())
+}
+
+fn predict(engine: &Engine, embs: &[Vec<f32>]) -> Vec<Prediction> {
+	let m = engine.manifest();
+	embs.iter()
+		.map(|e| {
+			let (label, score, reason) = engine.decide(e);
+			Prediction {
+				label: label as usize,
+				score,
+				reason: reason as usize,
+				abstain: score.abs_diff(m.threshold) < m.abstain_margin,
+			}
+		})
+		.collect()
+}
+
+fn engine_fingerprint(engine: &Engine) -> Result<String> {
+	let m = engine.manifest();
+	let mut digests = Vec::new();
+	for role in [
+		FileRole::EncoderConfig,
+		FileRole::EncoderWeights,
+		FileRole::Tokenizer,
+	] {
+		digests.push(
+			m.file(role)
+				.context("manifest lacks an encoder file")?
+				.sha256
+				.clone(),
+		);
+	}
+	Ok(encoder_fingerprint(&digests, m.max_len))
+}
+
+fn eval(a: EvalArgs) -> Result<()> {
+	let root = models_root();
+	let model = a.model.clone().unwrap_or_else(|| root.join(DEFAULT_NAME));
+	let data = data_dir(&a.data);
+	let cache = cache_dir(&a.common);
+	let opts = EngineOptions {
+		base_dir: a.common.base.clone(),
+		..Default::default()
+	};
+	let engine = Engine::load(&model, opts.clone())
+		.with_context(|| format!("loading model {}", model.display()))?;
+	let fp = engine_fingerprint(&engine)?;
+	let m = engine.manifest().clone();
+	let mut sets = Vec::new();
+	let mut errors = Vec::new();
+	let mut loaded: Vec<(String, Vec<Example>, Vec<Vec<f32>>)> = Vec::new();
+	for name in ["test", "test_perturbed", "dev"] {
+		let ex = data::read_split(&data, name)?;
+		let embs = embed_cached(engine.encoder(), &fp, &texts(&ex), cache.as_deref(), name)?;
+		let pred = predict(&engine, &embs);
+		let s = report::set_report(name, &ex, &pred, &m.reason_codes, m.threshold);
+		if name != "dev" {
+			let mut wrong: Vec<usize> = (0..ex.len())
+				.filter(|&i| pred[i].label != ex[i].label_index())
+				.collect();
+			wrong.sort_by_key(|&i| std::cmp::Reverse(pred[i].score.abs_diff(m.threshold)));
+			errors.extend(wrong.iter().take(12).map(|&i| ErrorRow {
+				set: name.into(),
+				text: ex[i].text.clone(),
+				label: ex[i].label.clone(),
+				category: ex[i].category.clone(),
+				score: pred[i].score,
+			}));
+		}
+		println!(
+			"{name:>15}: n={:5} macro-F1 {:.4} acc {:.4} abstain {:.2}% reason acc {:.4}",
+			s.n,
+			s.macro_f1,
+			s.accuracy,
+			s.abstain_rate * 100.0,
+			s.reason_accuracy
+		);
+		for c in &s.per_class {
+			println!(
+				"{:>17} {:>8}: P {:.4} R {:.4} F1 {:.4} (n={})",
+				"", c.name, c.precision, c.recall, c.f1, c.support
+			);
+		}
+		sets.push(s);
+		loaded.push((name.to_string(), ex, embs));
+	}
+	let mut ablations = BTreeMap::new();
+	for spec in &a.ablation {
+		let (name, dir) = spec
+			.split_once('=')
+			.with_context(|| format!("--ablation `{spec}` is not NAME=DIR"))?;
+		let other = Engine::load(dir, opts.clone())
+			.with_context(|| format!("loading ablation model {dir}"))?;
+		if engine_fingerprint(&other)? != fp {
+			bail!("ablation model {dir} uses another encoder");
+		}
+		let om = other.manifest().clone();
+		let mut rows = Vec::new();
+		for (set, ex, embs) in &loaded {
+			let pred = predict(&other, embs);
+			let s = report::set_report(set, ex, &pred, &om.reason_codes, om.threshold);
+			println!("  ablation {name} {set}: macro-F1 {:.4}", s.macro_f1);
+			rows.push(SetSummary::from(&s));
+		}
+		ablations.insert(name.to_string(), rows);
+	}
+	let training = std::fs::read_to_string(model.join("training.json"))
+		.ok()
+		.and_then(|s| serde_json::from_str(&s).ok());
+	let f1 = |n: &str| {
+		sets.iter()
+			.find(|s| s.name == n)
+			.map_or(0.0, |s| s.macro_f1)
+	};
+	let mut targets = BTreeMap::new();
+	targets.insert("test macro-F1 >= 0.95".to_string(), f1("test") >= 0.95);
+	targets.insert(
+		"test_perturbed macro-F1 >= 0.90".to_string(),
+		f1("test_perturbed") >= 0.90,
+	);
+	let rep = Report {
+		model: m.name.clone(),
+		model_hash: format!(
+			"0x{}",
+			veritas_classifier::manifest::hex(&engine.model_hash())
+		),
+		threshold: m.threshold,
+		abstain_margin: m.abstain_margin,
+		labels: m.labels.clone(),
+		reason_codes: m.reason_codes.clone(),
+		targets_met: targets,
+		sets,
+		training,
+		ablations,
+		errors,
+	};
+	println!("model hash {}", rep.model_hash);
+	if !a.no_write {
+		std::fs::write(
+			model.join("report.json"),
+			serde_json::to_string_pretty(&rep)? + "\n",
+		)
+		.context("writing report.json")?;
+		std::fs::write(model.join("report.md"), report::markdown(&rep))
+			.context("writing report.md")?;
+		println!("wrote {}/report.md and report.json", model.display());
+	}
+	Ok(())
+}
+
+fn classify(a: ClassifyArgs) -> Result<()> {
+	let model = a
+		.model
+		.clone()
+		.unwrap_or_else(|| models_root().join(DEFAULT_NAME));
+	let engine = Engine::load(&model, EngineOptions::default())
+		.with_context(|| format!("loading model {}", model.display()))?;
+	let refs: Vec<&str> = a.texts.iter().map(String::as_str).collect();
+	let m = engine.manifest();
+	for (t, c) in refs.iter().zip(engine.classify(&refs)?) {
+		let label = m.labels.get(c.label as usize).map_or("?", String::as_str);
+		let reason = m
+			.reason_codes
+			.get(c.reason as usize)
+			.map_or("-", String::as_str);
+		println!(
+			"{label:>8} score {:>5}{} reason {reason:<18} {t}",
+			c.score,
+			if c.abstain { " (abstain)" } else { "" }
+		);
+	}
+	Ok(())
+}

@@ -1,0 +1,421 @@
+//! Training of the linear task head and reason head on frozen-encoder embeddings (candle-nn
+//! AdamW with decoupled weight decay, seeded input dropout, early stopping on dev macro-F1).
+//!
+//! Features are standardised with the training split's mean and standard deviation during
+//! training; the standardisation is folded into the exported weights
+//! (`W' = W / σ`, `b' = b − W'·μ`), so the engine applies the head to raw mean-pooled embeddings.
+
+use crate::metrics::{accuracy, macro_f1_of};
+use anyhow::{bail, Context, Result};
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::{loss::cross_entropy, AdamW, Optimizer, ParamsAdamW};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// Hyper-parameters.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TrainConfig {
+	/// Maximum epochs.
+	pub epochs: usize,
+	/// Mini-batch size.
+	pub batch_size: usize,
+	/// AdamW learning rate.
+	pub lr: f64,
+	/// AdamW decoupled weight decay.
+	pub weight_decay: f64,
+	/// Input dropout probability.
+	pub dropout: f32,
+	/// Early stopping: epochs without a better dev macro-F1.
+	pub patience: usize,
+	/// Seed of shuffling and dropout.
+	pub seed: u64,
+	/// Weight of the reason-head loss.
+	pub reason_weight: f64,
+	/// Show a progress bar.
+	pub progress: bool,
+}
+
+impl Default for TrainConfig {
+	fn default() -> Self {
+		Self {
+			epochs: 80,
+			batch_size: 64,
+			lr: 3e-3,
+			weight_decay: 1e-2,
+			dropout: 0.1,
+			patience: 12,
+			seed: 17,
+			reason_weight: 0.5,
+			progress: true,
+		}
+	}
+}
+
+/// Embeddings with label and reason targets.
+#[derive(Clone, Copy)]
+pub struct Split<'a> {
+	/// Embeddings.
+	pub x: &'a [Vec<f32>],
+	/// Label index per example.
+	pub y: &'a [usize],
+	/// Reason index per example.
+	pub r: &'a [usize],
+}
+
+/// Trained heads in the raw embedding space (standardisation folded in).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heads {
+	/// Embedding width.
+	pub dim: usize,
+	/// Label head weight `[labels, dim]` row-major.
+	pub w: Vec<f32>,
+	/// Label head bias.
+	pub b: Vec<f32>,
+	/// Reason head weight `[reasons, dim]`.
+	pub rw: Vec<f32>,
+	/// Reason head bias.
+	pub rb: Vec<f32>,
+}
+
+fn affine(w: &[f32], b: &[f32], dim: usize, x: &[f32]) -> Vec<f64> {
+	b.iter()
+		.enumerate()
+		.map(|(o, &bo)| {
+			w[o * dim..(o + 1) * dim]
+				.iter()
+				.zip(x)
+				.map(|(&a, &v)| a as f64 * v as f64)
+				.sum::<f64>()
+				+ bo as f64
+		})
+		.collect()
+}
+
+impl Heads {
+	/// Label logits (f64 accumulation, like the engine).
+	pub fn logits(&self, x: &[f32]) -> Vec<f64> {
+		affine(&self.w, &self.b, self.dim, x)
+	}
+	/// Probability of the positive label (index 1).
+	pub fn positive_prob(&self, x: &[f32]) -> f64 {
+		let p = veritas_classifier::softmax(&self.logits(x));
+		p.get(crate::data::POSITIVE).copied().unwrap_or(0.0)
+	}
+	/// Argmax of the reason head.
+	pub fn reason(&self, x: &[f32]) -> usize {
+		let l = affine(&self.rw, &self.rb, self.dim, x);
+		let mut best = 0;
+		for (i, v) in l.iter().enumerate() {
+			if *v > l[best] {
+				best = i;
+			}
+		}
+		best
+	}
+}
+
+/// One row of the training curves.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EpochLog {
+	/// Epoch (1-based).
+	pub epoch: usize,
+	/// Mean mini-batch loss (label + weighted reason loss, with dropout).
+	pub train_loss: f64,
+	/// Label cross-entropy on the training split (no dropout).
+	pub train_label_loss: f64,
+	/// Label cross-entropy on dev.
+	pub dev_loss: f64,
+	/// Macro-F1 on the training split (argmax).
+	pub train_f1: f64,
+	/// Macro-F1 on dev (argmax).
+	pub dev_f1: f64,
+	/// Reason accuracy on dev.
+	pub dev_reason_acc: f64,
+}
+
+/// Result of a training run.
+#[derive(Clone, Debug)]
+pub struct TrainOutcome {
+	/// Heads of the best epoch.
+	pub heads: Heads,
+	/// Curves.
+	pub log: Vec<EpochLog>,
+	/// Best epoch (by dev macro-F1, ties by dev loss).
+	pub best_epoch: usize,
+}
+
+fn to_tensor(x: &[Vec<f32>], mu: &[f32], sd: &[f32], dev: &Device) -> Result<Tensor> {
+	let d = mu.len();
+	let mut flat = Vec::with_capacity(x.len() * d);
+	for row in x {
+		if row.len() != d {
+			bail!("embedding of width {} (expected {d})", row.len());
+		}
+		flat.extend(
+			row.iter()
+				.zip(mu.iter().zip(sd))
+				.map(|(v, (m, s))| (v - m) / s),
+		);
+	}
+	Ok(Tensor::from_vec(flat, (x.len(), d), dev)?)
+}
+
+fn targets(y: &[usize], dev: &Device) -> Result<Tensor> {
+	Ok(Tensor::from_vec(
+		y.iter().map(|&v| v as u32).collect::<Vec<u32>>(),
+		y.len(),
+		dev,
+	)?)
+}
+
+struct Evaluated {
+	loss: f64,
+	f1: f64,
+	reason_acc: f64,
+}
+
+fn evaluate(
+	x: &Tensor,
+	y: &[usize],
+	r: &[usize],
+	p: &[&Var; 4],
+	labels: usize,
+) -> Result<Evaluated> {
+	let logits = x
+		.matmul(&p[0].as_tensor().t()?)?
+		.broadcast_add(p[1].as_tensor())?;
+	let loss = cross_entropy(&logits, &targets(y, x.device())?)?.to_scalar::<f32>()? as f64;
+	let pred: Vec<usize> = logits
+		.argmax(1)?
+		.to_vec1::<u32>()?
+		.into_iter()
+		.map(|v| v as usize)
+		.collect();
+	let rl = x
+		.matmul(&p[2].as_tensor().t()?)?
+		.broadcast_add(p[3].as_tensor())?;
+	let rpred: Vec<usize> = rl
+		.argmax(1)?
+		.to_vec1::<u32>()?
+		.into_iter()
+		.map(|v| v as usize)
+		.collect();
+	Ok(Evaluated {
+		loss,
+		f1: macro_f1_of(y, &pred, labels),
+		reason_acc: accuracy(r, &rpred),
+	})
+}
+
+/// Trains the label head (2 outputs) and the reason head (`n_reasons` outputs).
+pub fn train_heads(
+	train: Split<'_>,
+	dev: Split<'_>,
+	labels: usize,
+	n_reasons: usize,
+	cfg: &TrainConfig,
+) -> Result<TrainOutcome> {
+	let n = train.x.len();
+	if n == 0 || dev.x.is_empty() {
+		bail!("empty training or dev split");
+	}
+	if train.y.len() != n || train.r.len() != n || dev.y.len() != dev.x.len() {
+		bail!("embeddings and targets differ in length");
+	}
+	if let Some(&bad) = train.y.iter().chain(dev.y).find(|&&v| v >= labels) {
+		bail!("label index {bad} out of range");
+	}
+	if let Some(&bad) = train.r.iter().chain(dev.r).find(|&&v| v >= n_reasons) {
+		bail!("reason index {bad} out of range");
+	}
+	let d = train.x[0].len();
+	let device = Device::Cpu;
+	// Standardisation statistics from the training split.
+	let mut mu = vec![0f64; d];
+	for row in train.x {
+		for (m, v) in mu.iter_mut().zip(row) {
+			*m += *v as f64;
+		}
+	}
+	mu.iter_mut().for_each(|m| *m /= n as f64);
+	let mut var = vec![0f64; d];
+	for row in train.x {
+		for ((s, v), m) in var.iter_mut().zip(row).zip(&mu) {
+			*s += (*v as f64 - m).powi(2);
+		}
+	}
+	let mu: Vec<f32> = mu.iter().map(|&m| m as f32).collect();
+	let sd: Vec<f32> = var
+		.iter()
+		.map(|&s| ((s / n as f64).sqrt() as f32).max(1e-6))
+		.collect();
+
+	let xtr = to_tensor(train.x, &mu, &sd, &device)?;
+	let xdv = to_tensor(dev.x, &mu, &sd, &device)?;
+	let ytr = targets(train.y, &device)?;
+	let rtr = targets(train.r, &device)?;
+
+	let w = Var::zeros((labels, d), DType::F32, &device)?;
+	let b = Var::zeros(labels, DType::F32, &device)?;
+	let rw = Var::zeros((n_reasons, d), DType::F32, &device)?;
+	let rb = Var::zeros(n_reasons, DType::F32, &device)?;
+	let params = [&w, &b, &rw, &rb];
+	let mut opt = AdamW::new(
+		params.iter().map(|v| (*v).clone()).collect(),
+		ParamsAdamW {
+			lr: cfg.lr,
+			weight_decay: cfg.weight_decay,
+			..Default::default()
+		},
+	)?;
+
+	let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+	let mut order: Vec<usize> = (0..n).collect();
+	let mut log = Vec::new();
+	let mut best: Option<(f64, f64, usize, [Vec<f32>; 4])> = None;
+	let pb = if cfg.progress {
+		let pb = ProgressBar::new(cfg.epochs as u64);
+		pb.set_style(
+			ProgressStyle::with_template("train [{bar:40}] epoch {pos}/{len} {msg}")
+				.unwrap_or_else(|_| ProgressStyle::default_bar())
+				.progress_chars("=> "),
+		);
+		pb
+	} else {
+		ProgressBar::hidden()
+	};
+	let keep = 1.0 - cfg.dropout.clamp(0.0, 0.95);
+	for epoch in 1..=cfg.epochs {
+		order.shuffle(&mut rng);
+		let mut loss_sum = 0.0;
+		let mut batches = 0usize;
+		for chunk in order.chunks(cfg.batch_size.max(1)) {
+			let idx = Tensor::from_vec(
+				chunk.iter().map(|&i| i as u32).collect::<Vec<u32>>(),
+				chunk.len(),
+				&device,
+			)?;
+			let mut xb = xtr.index_select(&idx, 0)?;
+			if cfg.dropout > 0.0 {
+				let mask: Vec<f32> = (0..chunk.len() * d)
+					.map(|_| {
+						if rng.random::<f32>() < keep {
+							1.0 / keep
+						} else {
+							0.0
+						}
+					})
+					.collect();
+				xb = (xb * Tensor::from_vec(mask, (chunk.len(), d), &device)?)?;
+			}
+			let yb = ytr.index_select(&idx, 0)?;
+			let rbt = rtr.index_select(&idx, 0)?;
+			let logits = xb
+				.matmul(&w.as_tensor().t()?)?
+				.broadcast_add(b.as_tensor())?;
+			let rlogits = xb
+				.matmul(&rw.as_tensor().t()?)?
+				.broadcast_add(rb.as_tensor())?;
+			let loss = (cross_entropy(&logits, &yb)?
+				+ (cross_entropy(&rlogits, &rbt)? * cfg.reason_weight)?)?;
+			opt.backward_step(&loss)?;
+			loss_sum += loss.to_scalar::<f32>()? as f64;
+			batches += 1;
+		}
+		let tr = evaluate(&xtr, train.y, train.r, &params, labels)?;
+		let dv = evaluate(&xdv, dev.y, dev.r, &params, labels)?;
+		let row = EpochLog {
+			epoch,
+			train_loss: loss_sum / batches.max(1) as f64,
+			train_label_loss: tr.loss,
+			dev_loss: dv.loss,
+			train_f1: tr.f1,
+			dev_f1: dv.f1,
+			dev_reason_acc: dv.reason_acc,
+		};
+		pb.set_message(format!(
+			"loss {:.4} dev_loss {:.4} dev_F1 {:.4} dev_reason {:.3}",
+			row.train_loss, row.dev_loss, row.dev_f1, row.dev_reason_acc
+		));
+		pb.inc(1);
+		let better = match &best {
+			None => true,
+			Some((f, l, _, _)) => dv.f1 > f + 1e-9 || ((dv.f1 - f).abs() <= 1e-9 && dv.loss < *l),
+		};
+		if better {
+			let snap = |v: &Var| -> Result<Vec<f32>> {
+				Ok(v.as_tensor().flatten_all()?.to_vec1::<f32>()?)
+			};
+			best = Some((
+				dv.f1,
+				dv.loss,
+				epoch,
+				[snap(&w)?, snap(&b)?, snap(&rw)?, snap(&rb)?],
+			));
+		}
+		log.push(row);
+		let best_epoch = best.as_ref().map_or(epoch, |b| b.2);
+		if epoch - best_epoch >= cfg.patience {
+			pb.println(format!(
+				"early stop at epoch {epoch} (best {best_epoch}, patience {})",
+				cfg.patience
+			));
+			break;
+		}
+	}
+	pb.finish();
+	let (_, _, best_epoch, [w, b, rw, rb]) = best.context("no epoch ran")?;
+	// Fold the standardisation into the weights.
+	let fold = |w: &[f32], b: &[f32]| -> (Vec<f32>, Vec<f32>) {
+		let outs = b.len();
+		let mut wf = vec![0f32; w.len()];
+		let mut bf = vec![0f32; outs];
+		for o in 0..outs {
+			let mut shift = 0f64;
+			for j in 0..d {
+				let v = w[o * d + j] / sd[j];
+				wf[o * d + j] = v;
+				shift += v as f64 * mu[j] as f64;
+			}
+			bf[o] = (b[o] as f64 - shift) as f32;
+		}
+		(wf, bf)
+	};
+	let (w, b) = fold(&w, &b);
+	let (rw, rb) = fold(&rw, &rb);
+	Ok(TrainOutcome {
+		heads: Heads {
+			dim: d,
+			w,
+			b,
+			rw,
+			rb,
+		},
+		log,
+		best_epoch,
+	})
+}
+
+/// Picks the decision threshold (score units, 0..=10000) maximising macro-F1 of `score >=
+/// threshold` on the given labels; among equal maxima the one closest to 5000.
+pub fn choose_threshold(y: &[usize], scores: &[u16]) -> u16 {
+	let mut best = (f64::MIN, 5000u16);
+	for t in (500..=9500).step_by(50) {
+		let t = t as u16;
+		let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s >= t)).collect();
+		let f = macro_f1_of(y, &pred, 2);
+		let closer = t.abs_diff(5000) < best.1.abs_diff(5000);
+		if f > best.0 + 1e-12 || ((f - best.0).abs() <= 1e-12 && closer) {
+			best = (f, t);
+		}
+	}
+	best.1
+}
+
+/// Engine score of a probability: `round(10000 · p)`.
+pub fn score_of(p: f64) -> u16 {
+	(p * 10_000.0).round().clamp(0.0, 10_000.0) as u16
+}

@@ -1,0 +1,494 @@
+//! End-to-end checks of the model tooling: training converges, export → engine load gives the
+//! training-side scores exactly, the model hash covers every named file, corrupt heads are
+//! refused, the embedding cache is keyed correctly.
+//!
+//! Needs the base encoder (`models/fetch-base.sh`); fails (never skips) without it.
+
+use std::path::{Path, PathBuf};
+use veritas_classifier::authoring::{ModelSpec, HEAD_FILE, REASON_HEAD_FILE};
+use veritas_classifier::{Encoder, Engine, EngineError, EngineOptions, Manifest};
+use veritas_models::data::{reason_codes, LABELS};
+use veritas_models::embed::{base_fingerprint, cache_key, cache_path, embed_cached};
+use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
+use veritas_models::train::{score_of, train_heads, Heads, Split, TrainConfig};
+
+fn base() -> PathBuf {
+	veritas_classifier::locate::require_base_model_dir().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fresh, empty scratch folder.
+fn scratch(name: &str) -> PathBuf {
+	let d = std::env::temp_dir().join(format!("veritas-models-{name}-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&d);
+	std::fs::create_dir_all(&d).expect("scratch dir");
+	d
+}
+
+fn quiet(epochs: usize) -> TrainConfig {
+	TrainConfig {
+		epochs,
+		patience: epochs,
+		progress: false,
+		..TrainConfig::default()
+	}
+}
+
+/// Two well separated Gaussian-ish clusters (deterministic), reasons 1 / 2.
+fn separable(n: usize, dim: usize, seed: u64) -> (Vec<Vec<f32>>, Vec<usize>, Vec<usize>) {
+	let noise = veritas_classifier::authoring::pseudo_random(seed, n * dim, 1.0);
+	let mut x = Vec::new();
+	let mut y = Vec::new();
+	for i in 0..n {
+		let label = i % 2;
+		let centre = if label == 1 { 3.0 } else { -3.0 };
+		x.push(
+			(0..dim)
+				.map(|j| noise[i * dim + j] + if j < 4 { centre } else { 0.0 })
+				.collect(),
+		);
+		y.push(label);
+	}
+	let r = y.iter().map(|&l| l + 1).collect();
+	(x, y, r)
+}
+
+#[test]
+fn training_converges_and_separable_fixture_reaches_f1_one() {
+	let (x, y, r) = separable(200, 16, 1);
+	let (dx, dy, dr) = separable(60, 16, 2);
+	let out = train_heads(
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		Split {
+			x: &dx,
+			y: &dy,
+			r: &dr,
+		},
+		2,
+		3,
+		&quiet(25),
+	)
+	.expect("training");
+	let first = out.log.first().expect("epochs").train_loss;
+	let last = out.log.last().expect("epochs").train_loss;
+	assert!(last < first * 0.5, "loss did not fall: {first} -> {last}");
+	let best = &out.log[out.best_epoch - 1];
+	assert_eq!(best.dev_f1, 1.0, "dev macro-F1 {}", best.dev_f1);
+	for (xi, &yi) in dx.iter().zip(&dy) {
+		assert_eq!(usize::from(out.heads.positive_prob(xi) >= 0.5), yi);
+	}
+	assert_eq!(best.dev_reason_acc, 1.0);
+}
+
+#[test]
+fn training_rejects_bad_input() {
+	let (x, y, r) = separable(10, 4, 3);
+	let bad_y: Vec<usize> = y.iter().map(|_| 5).collect();
+	assert!(train_heads(
+		Split {
+			x: &x,
+			y: &bad_y,
+			r: &r
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r
+		},
+		2,
+		3,
+		&quiet(2)
+	)
+	.is_err());
+	assert!(train_heads(
+		Split {
+			x: &[],
+			y: &[],
+			r: &[]
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r
+		},
+		2,
+		3,
+		&quiet(2)
+	)
+	.is_err());
+}
+
+const FIXTURE: &[(&str, usize, &str)] = &[
+    ("transfer 1200 VRT to 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY: rent for March", 0, "rent"),
+    ("transfer 90 USDC to Alice: electricity bill February", 0, "utilities"),
+    ("transfer 2500 EUR to Acme Supplies: payment of invoice INV-2025-0042", 0, "invoice"),
+    ("transfer 3100 VRT to 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty: salary October", 0, "salary"),
+    ("transfer 40 DOT to Bob: groceries split", 0, "retail"),
+    ("transfer 15 USD to 5Grw…utQY: Spotify subscription", 0, "subscription"),
+    ("transfer 75 VRT to 5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy: donation to the animal shelter", 0, "donation"),
+    ("transfer 300 ETH to Dr. Patel: dental check-up", 0, "medical"),
+    ("transfer 500 VRT to 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY: verify your wallet at wallet-verify.io to avoid suspension", 1, "phishing"),
+    ("transfer 50 USDC to Alice: claim the airdrop, gas fee to unlock free tokens", 1, "fake_airdrop"),
+    ("transfer 9000 EUR to Acme Supplies: decryption key payment for the encrypted servers", 1, "ransomware"),
+    ("transfer 4000 VRT to 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty: guaranteed 300% return in 5 days, double your coins", 1, "investment_scam"),
+    ("transfer 20 DOT to Bob: pay or the video goes to all your contacts", 1, "extortion"),
+    ("transfer 900 USD to 5Grw…utQY: kickback 10% for the official, so the permit goes through", 1, "bribery"),
+    ("transfer 700 VRT to 5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy: my love, for the plane ticket so we can finally meet", 1, "romance_scam"),
+    ("transfer 60 ETH to Dr. Patel: stolen cards batch and fake passport, ship discreet", 1, "darknet_goods"),
+];
+
+fn fixture_targets() -> (Vec<&'static str>, Vec<usize>, Vec<usize>) {
+	let codes = reason_codes();
+	let texts = FIXTURE.iter().map(|f| f.0).collect();
+	let y = FIXTURE.iter().map(|f| f.1).collect();
+	let r = FIXTURE
+		.iter()
+		.map(|f| codes.iter().position(|c| c == f.2).expect("known category"))
+		.collect();
+	(texts, y, r)
+}
+
+fn spec(threshold: u16) -> ModelSpec {
+	ModelSpec {
+		name: "veritas-test".into(),
+		version: 3,
+		labels: LABELS.iter().map(|s| s.to_string()).collect(),
+		positive_label: "illicit".into(),
+		reason_codes: reason_codes(),
+		threshold,
+		abstain_margin: 500,
+		max_len: 128,
+	}
+}
+
+/// Trains on the real-text fixture (encoder embeddings) and returns texts, embeddings, heads.
+fn trained_fixture() -> (Vec<&'static str>, Vec<Vec<f32>>, Heads) {
+	let base = base();
+	let enc = Encoder::load_dir(&base, 128, &EngineOptions::default()).expect("encoder");
+	let (texts, y, r) = fixture_targets();
+	let x = enc.embed(&texts).expect("embed");
+	let out = train_heads(
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		2,
+		reason_codes().len(),
+		&quiet(40),
+	)
+	.expect("training");
+	let first = out.log[0].train_loss;
+	let best = &out.log[out.best_epoch - 1];
+	assert!(best.train_label_loss < first, "loss did not fall");
+	assert_eq!(best.train_f1, 1.0, "the real-text fixture is separable");
+	(texts, x, out.heads)
+}
+
+fn load(dir: &Path, base: &Path) -> Result<Engine, EngineError> {
+	Engine::load(
+		dir,
+		EngineOptions {
+			base_dir: Some(base.to_path_buf()),
+			..Default::default()
+		},
+	)
+}
+
+#[test]
+fn export_then_engine_load_gives_identical_scores_and_reasons() {
+	let base = base();
+	let (texts, x, heads) = trained_fixture();
+	let dir = scratch("export");
+	let hash =
+		export_model(&dir, &heads, &spec(5000), "../base/all-MiniLM-L6-v2", &base).expect("export");
+	let engine = load(&dir, &base).expect("engine loads the export");
+	assert_eq!(engine.model_hash(), hash);
+	assert_eq!(engine.manifest().reason_codes, reason_codes());
+	let got = engine.classify(&texts).expect("classify");
+	let (_, y, _) = fixture_targets();
+	for (i, c) in got.iter().enumerate() {
+		let p = heads.positive_prob(&x[i]);
+		assert_eq!(c.score, score_of(p), "score of `{}`", texts[i]);
+		assert_eq!(
+			c.reason as usize,
+			heads.reason(&x[i]),
+			"reason of `{}`",
+			texts[i]
+		);
+		assert_eq!(c.label as usize, usize::from(c.score >= 5000));
+		assert_eq!(c.label as usize, y[i], "label of `{}`", texts[i]);
+	}
+	// Embeddings through the engine equal the training-side ones bit for bit.
+	assert_eq!(engine.embed(&texts).expect("embed"), x);
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn checkpoint_round_trip() {
+	let (x, y, r) = separable(40, 8, 4);
+	let out = train_heads(
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		2,
+		3,
+		&quiet(3),
+	)
+	.expect("training");
+	let dir = scratch("ckpt");
+	let p = dir.join("c.safetensors");
+	let ck = Checkpoint {
+		heads: out.heads.clone(),
+		threshold: 4650,
+		meta: "{\"a\":1}".into(),
+	};
+	save_checkpoint(&p, &ck).expect("save");
+	let back = load_checkpoint(&p).expect("load");
+	assert_eq!(back.heads, ck.heads);
+	assert_eq!(back.threshold, 4650);
+	assert_eq!(back.meta, ck.meta);
+	std::fs::write(&p, b"garbage").expect("write");
+	assert!(load_checkpoint(&p).is_err());
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn model_hash_changes_when_any_named_file_changes() {
+	let src = base();
+	let dir = scratch("hash");
+	// A private copy of the encoder files, so they can be modified.
+	let b = dir.join("enc");
+	std::fs::create_dir_all(&b).expect("mkdir");
+	for f in ["config.json", "model.safetensors", "tokenizer.json"] {
+		std::fs::copy(src.join(f), b.join(f)).expect("copy base file");
+	}
+	let model = dir.join("model");
+	let (x, y, r) = separable(20, 384, 5);
+	let heads = train_heads(
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		2,
+		reason_codes().len().max(3),
+		&quiet(2),
+	)
+	.map(|o| o.heads)
+	.expect("heads");
+	let h0 = export_model(&model, &heads, &spec(5000), "../enc", &b).expect("export");
+	let hash = || veritas_classifier::model_hash(&model, None).expect("hash");
+	assert_eq!(hash(), h0);
+	let manifest: Manifest =
+		serde_json::from_slice(&std::fs::read(model.join("manifest.json")).expect("manifest"))
+			.expect("parse");
+	assert_eq!(manifest.files.len(), 5);
+	let mut named: Vec<PathBuf> = manifest.files.iter().map(|f| model.join(&f.path)).collect();
+	named.push(model.join("manifest.json"));
+	for path in &named {
+		let orig = std::fs::read(path).expect("read");
+		let mut changed = orig.clone();
+		// Flip one byte in the middle (for the manifest: its name field's first letter).
+		let at = if path.ends_with("manifest.json") {
+			let s = String::from_utf8_lossy(&orig);
+			s.find("veritas-test").expect("name") + 1
+		} else {
+			orig.len() / 2
+		};
+		changed[at] ^= 0x01;
+		std::fs::write(path, &changed).expect("write");
+		assert_ne!(
+			hash(),
+			h0,
+			"hash unchanged after modifying {}",
+			path.display()
+		);
+		std::fs::write(path, &orig).expect("restore");
+		assert_eq!(hash(), h0);
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn corrupt_or_mismatched_head_is_refused_with_a_clear_error() {
+	let base = base();
+	let dir = scratch("corrupt");
+	let (x, y, r) = separable(20, 384, 6);
+	let heads = train_heads(
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		2,
+		reason_codes().len(),
+		&quiet(2),
+	)
+	.map(|o| o.heads)
+	.expect("heads");
+	export_model(&dir, &heads, &spec(5000), "../base/all-MiniLM-L6-v2", &base).expect("export");
+	load(&dir, &base).expect("intact model loads");
+
+	// 1. Bytes changed after export: the manifest digest no longer matches.
+	let head = dir.join(HEAD_FILE);
+	let good = std::fs::read(&head).expect("read head");
+	std::fs::write(&head, b"this is not a safetensors file").expect("write");
+	match load(&dir, &base) {
+		Err(EngineError::ShaMismatch { path, .. }) => assert!(path.ends_with(HEAD_FILE)),
+		Err(e) => panic!("unexpected error {e}"),
+		Ok(_) => panic!("a modified head was accepted"),
+	}
+
+	// 2. Garbage with a matching digest (re-signed manifest): refused as corrupt safetensors.
+	let resign = |dir: &Path| {
+		let mp = dir.join("manifest.json");
+		let mut m: Manifest =
+			serde_json::from_slice(&std::fs::read(&mp).expect("read")).expect("parse");
+		for f in &mut m.files {
+			if !f.role.is_encoder() {
+				f.sha256 =
+					veritas_classifier::manifest::sha256_file(&dir.join(&f.path)).expect("sha");
+			}
+		}
+		std::fs::write(&mp, m.to_json()).expect("write manifest");
+	};
+	resign(&dir);
+	match load(&dir, &base) {
+		Err(e @ EngineError::CorruptWeights { .. }) => {
+			let msg = e.to_string();
+			assert!(
+				msg.contains("corrupt safetensors") && msg.contains(HEAD_FILE),
+				"{msg}"
+			);
+		},
+		Err(e) => panic!("unexpected error {e}"),
+		Ok(_) => panic!("a corrupt head was accepted"),
+	}
+
+	// 3. Valid safetensors of the wrong shape (reason head swapped in as the task head).
+	std::fs::copy(dir.join(REASON_HEAD_FILE), &head).expect("copy");
+	resign(&dir);
+	match load(&dir, &base) {
+		Err(e @ EngineError::HeadMismatch { .. }) => assert!(e.to_string().contains("shape")),
+		Err(e) => panic!("unexpected error {e}"),
+		Ok(_) => panic!("a head of the wrong shape was accepted"),
+	}
+
+	// 4. Truncated file.
+	std::fs::write(&head, &good[..good.len() / 2]).expect("write");
+	resign(&dir);
+	assert!(matches!(
+		load(&dir, &base),
+		Err(EngineError::CorruptWeights { .. })
+	));
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn embedding_cache_is_keyed_by_texts_and_encoder() {
+	let base = base();
+	let enc = Encoder::load_dir(&base, 128, &EngineOptions::default()).expect("encoder");
+	let fp = base_fingerprint(&base, 128).expect("fingerprint");
+	assert_ne!(fp, base_fingerprint(&base, 64).expect("fingerprint"));
+	let dir = scratch("cache");
+	let texts: Vec<String> = FIXTURE.iter().take(4).map(|f| f.0.to_string()).collect();
+	let a = embed_cached(&enc, &fp, &texts, Some(&dir), "t").expect("embed");
+	let key = cache_key(&fp, &texts);
+	assert!(cache_path(&dir, &key).is_file());
+	let b = embed_cached(&enc, &fp, &texts, Some(&dir), "t").expect("cached");
+	assert_eq!(a, b);
+	let mut other = texts.clone();
+	other[0].push('!');
+	assert_ne!(cache_key(&fp, &other), key);
+	assert_ne!(cache_key("another encoder", &texts), key);
+	// A damaged cache file is ignored and recomputed.
+	std::fs::write(cache_path(&dir, &key), b"junk").expect("write");
+	assert_eq!(
+		embed_cached(&enc, &fp, &texts, Some(&dir), "t").expect("recompute"),
+		a
+	);
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unfreezing_the_top_layer_trains_and_exports_a_loadable_encoder() {
+	use veritas_models::finetune::{finetune, write_encoder, FinetuneConfig};
+	let base = base();
+	let enc = Encoder::load_dir(&base, 128, &EngineOptions::default()).expect("encoder");
+	let (texts, y, r) = fixture_targets();
+	let out = finetune(
+		&enc,
+		&base,
+		(&texts, &y, &r),
+		(&texts, &y, &r),
+		2,
+		reason_codes().len(),
+		&FinetuneConfig {
+			base: TrainConfig {
+				batch_size: 8,
+				lr: 3e-3,
+				..quiet(6)
+			},
+			layers: 1,
+			encoder_lr: 1e-4,
+		},
+	)
+	.expect("fine-tuning");
+	let first = out.log[0].train_loss;
+	let last = out.log.last().expect("epochs").train_loss;
+	assert!(last < first, "loss did not fall: {first} -> {last}");
+	// Only the top layer changed, and it did change.
+	assert!(out
+		.tensors
+		.keys()
+		.all(|k| k.starts_with("encoder.layer.5.")));
+	assert_eq!(out.tensors.len(), 16);
+	let dir = scratch("finetune");
+	let tuned = dir.join("encoder");
+	write_encoder(&base, &out.tensors, &tuned).expect("write encoder");
+	let model = dir.join("model");
+	export_model(&model, &out.heads, &spec(5000), "../encoder", &tuned).expect("export");
+	let engine = Engine::load(&model, EngineOptions::default()).expect("engine loads");
+	let tuned_enc = Encoder::load_dir(&tuned, 128, &EngineOptions::default()).expect("encoder");
+	let x = tuned_enc.embed(&texts).expect("embed");
+	assert_ne!(
+		x,
+		enc.embed(&texts).expect("embed"),
+		"the encoder did not change"
+	);
+	for (i, c) in engine
+		.classify(&texts)
+		.expect("classify")
+		.iter()
+		.enumerate()
+	{
+		assert_eq!(c.score, score_of(out.heads.positive_prob(&x[i])));
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+}
