@@ -6,5 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$VERITAS_ROOT/scripts/setup.sh"
 cd "$VERITAS_ROOT"
-cargo build --release --workspace --locked
+# `--all-targets` builds with the features the tests need too, so that `cargo test` and the dev
+# chain reuse one set of artifacts instead of rebuilding crates whose features differ.
+cargo build --release --workspace --all-targets --locked
 exec "$VERITAS_NODE" --dev --tmp "$@"

@@ -6,7 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$VERITAS_ROOT"
 
 echo "== build (target dir: $CARGO_TARGET_DIR)"
-cargo build --release --workspace --locked
+# `--all-targets` builds with the features the tests need too, so that `cargo test` and the dev
+# chain reuse one set of artifacts instead of rebuilding crates whose features differ.
+cargo build --release --workspace --all-targets --locked
 
 echo "== cargo test"
 cargo test --release --workspace --locked

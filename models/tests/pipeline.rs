@@ -492,3 +492,18 @@ fn unfreezing_the_top_layer_trains_and_exports_a_loadable_encoder() {
 	}
 	let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The hash the chain pins (`MODEL_HASH`, activated by the runtime's genesis presets) is the
+/// hash of the published folder as it is on disk.
+#[test]
+fn published_model_hash_matches_its_files() {
+	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("veritas-screen-v1");
+	let recorded = std::fs::read_to_string(dir.join("MODEL_HASH")).expect("MODEL_HASH exists");
+	let computed = veritas_classifier::manifest::model_hash(&dir, Some(&base()))
+		.expect("the published model's files are all present and match the manifest");
+	assert_eq!(
+		recorded.trim(),
+		format!("0x{}", veritas_classifier::manifest::hex(&computed)),
+		"MODEL_HASH is stale: re-export the model"
+	);
+}

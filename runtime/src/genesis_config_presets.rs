@@ -4,14 +4,47 @@
 //! from them (`--dev`, `--chain local`), and so do tools such as `chain-spec-builder` and
 //! zombienet, which rewrite `aura.authorities`, `grandpa.authorities` and `balances.balances`.
 
-use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, VerdictsConfig, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use pallet_verdicts::{ModelInfo, Names};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// The model `models/` publishes, read from its `manifest.json` and `MODEL_HASH` at build time.
+pub mod published_model {
+	include!(concat!(env!("OUT_DIR"), "/published_model.rs"));
+}
+
+/// The published model as the chain registers it: the dev and local chains vote with it from
+/// genesis.
+pub fn published_model() -> ModelInfo {
+	let names = |list: &[&str]| -> Names {
+		list.iter()
+			.map(|name| {
+				name.as_bytes()
+					.to_vec()
+					.try_into()
+					.expect("model names fit the bound")
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("model name lists fit the bound")
+	};
+	ModelInfo {
+		hash: published_model::HASH,
+		version: published_model::VERSION,
+		labels: names(published_model::LABELS),
+		reasons: names(published_model::REASONS),
+		threshold: published_model::THRESHOLD,
+		abstain_margin: published_model::ABSTAIN_MARGIN,
+	}
+}
 
 /// What each well-known development account holds at genesis: one million VRT.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
@@ -43,6 +76,9 @@ fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		verdicts: VerdictsConfig {
+			model: Some(published_model())
+		},
 	})
 }
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { readFileSync } from 'node:fs';
 import { startNode } from './harness.mjs';
 
 const MODEL_HASH = '0x' + '11'.repeat(32);
@@ -55,6 +56,15 @@ describe('verdicts on a dev chain', () => {
   after(async () => {
     await api?.disconnect();
     await node?.stop();
+  });
+
+  test('the dev chain starts with the published model active', async () => {
+    const published = readFileSync(new URL('../../models/veritas-screen-v1/MODEL_HASH', import.meta.url), 'utf8').trim();
+    const manifest = JSON.parse(readFileSync(new URL('../../models/veritas-screen-v1/manifest.json', import.meta.url), 'utf8'));
+    const active = (await api.call.verdictsApi.activeModel()).unwrap().toJSON();
+    assert.equal(active.hash, published);
+    assert.equal(active.threshold, manifest.threshold);
+    assert.equal(active.abstainMargin, manifest.abstain_margin);
   });
 
   test('the attesters are the Aura authorities', async () => {
