@@ -15,14 +15,14 @@
 //! which the exported manifest then names instead of the base weights.
 
 use crate::metrics::macro_f1_of;
-use crate::train::{EpochLog, Heads, TrainConfig};
+use crate::train::{dropout, EpochLog, Heads, TrainConfig};
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::{loss::cross_entropy, AdamW, Linear, Module, Optimizer, ParamsAdamW, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 use std::path::Path;
@@ -361,16 +361,7 @@ pub fn finetune(
 			let (x, mask, add) = pad(&refs, h)?;
 			let mut feat = features(&x, &mask, &add)?;
 			if cfg.base.dropout > 0.0 {
-				let m: Vec<f32> = (0..chunk.len() * h)
-					.map(|_| {
-						if rng.random::<f32>() < keep {
-							1.0 / keep
-						} else {
-							0.0
-						}
-					})
-					.collect();
-				feat = (feat * Tensor::from_vec(m, (chunk.len(), h), &device)?)?;
+				feat = dropout(feat, keep, &mut rng)?;
 			}
 			let (logits, rlogits) = heads_fwd(&feat)?;
 			let yb = Tensor::from_vec(

@@ -147,6 +147,23 @@ pub struct TrainOutcome {
 	pub best_epoch: usize,
 }
 
+/// Inverted dropout on a `[rows, cols]` batch: each element is kept with probability `keep` and
+/// scaled by `1 / keep`, or zeroed. Draws one number from `rng` per element, row by row.
+pub(crate) fn dropout(x: Tensor, keep: f32, rng: &mut ChaCha8Rng) -> Result<Tensor> {
+	let (rows, cols) = x.dims2()?;
+	let mask: Vec<f32> = (0..rows * cols)
+		.map(|_| {
+			if rng.random::<f32>() < keep {
+				1.0 / keep
+			} else {
+				0.0
+			}
+		})
+		.collect();
+	let mask = Tensor::from_vec(mask, (rows, cols), x.device())?;
+	Ok((x * mask)?)
+}
+
 fn to_tensor(x: &[Vec<f32>], mu: &[f32], sd: &[f32], dev: &Device) -> Result<Tensor> {
 	let d = mu.len();
 	let mut flat = Vec::with_capacity(x.len() * d);
@@ -300,16 +317,7 @@ pub fn train_heads(
 			)?;
 			let mut xb = xtr.index_select(&idx, 0)?;
 			if cfg.dropout > 0.0 {
-				let mask: Vec<f32> = (0..chunk.len() * d)
-					.map(|_| {
-						if rng.random::<f32>() < keep {
-							1.0 / keep
-						} else {
-							0.0
-						}
-					})
-					.collect();
-				xb = (xb * Tensor::from_vec(mask, (chunk.len(), d), &device)?)?;
+				xb = dropout(xb, keep, &mut rng)?;
 			}
 			let yb = ytr.index_select(&idx, 0)?;
 			let rbt = rtr.index_select(&idx, 0)?;
