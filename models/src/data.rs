@@ -5,7 +5,7 @@
 //! asset and recipient are drawn independently of the label, so only the memo carries signal.
 
 use crate::perturb;
-use crate::templates::{Category, CATEGORIES};
+use crate::templates::{categories, expand_alternatives, Category};
 use anyhow::{bail, Context, Result};
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
@@ -63,23 +63,25 @@ impl Example {
 /// category, legit first.
 pub fn reason_codes() -> Vec<String> {
 	std::iter::once("none".to_string())
-		.chain(CATEGORIES.iter().map(|c| c.name.to_string()))
+		.chain(categories().iter().map(|c| c.name.to_string()))
 		.collect()
 }
 
-/// Families per category that go to test (the dev split gets one, train the rest).
-pub const TEST_FAMILIES: usize = 2;
+/// Families per category that go to test.
+pub const TEST_FAMILIES: usize = 4;
+/// Families per category that go to dev (train gets the rest).
+pub const DEV_FAMILIES: usize = 2;
 
 /// Which split every family of a category goes to: `[split index per family]` (0 train, 1 dev,
 /// 2 test).
 ///
-/// Seeded shuffle of the families: the first [`TEST_FAMILIES`] go to test, the next one to dev,
-/// the rest to train. Then, so that test holds hard cases while train still sees some: for an
+/// Seeded shuffle of the families: the first [`TEST_FAMILIES`] go to test, the next
+/// [`DEV_FAMILIES`] to dev, the rest to train. Then, so that test holds hard cases while train still sees some: for an
 /// even-numbered category the first hard family is moved into test and the last one into train;
 /// for an odd-numbered category every hard family is moved into train.
 pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> {
 	let n = cat.families.len();
-	let held = (TEST_FAMILIES + 1).min(n.saturating_sub(1));
+	let held = (TEST_FAMILIES + DEV_FAMILIES).min(n.saturating_sub(1));
 	let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0x5EED_0000 + cat_index as u64));
 	let mut perm: Vec<usize> = (0..n).collect();
 	perm.shuffle(&mut rng);
@@ -124,7 +126,7 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 pub struct GenOptions {
 	/// Seed.
 	pub seed: u64,
-	/// Examples per family (the total is about 25 × 10 × this).
+	/// Examples per family (the total is about 25 categories × 24 families × this).
 	pub per_family: usize,
 }
 
@@ -132,7 +134,7 @@ impl Default for GenOptions {
 	fn default() -> Self {
 		Self {
 			seed: DEFAULT_SEED,
-			per_family: 40,
+			per_family: 30,
 		}
 	}
 }
@@ -165,7 +167,7 @@ pub fn generate(opts: &GenOptions) -> Dataset {
 	let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
 	let mut seen: HashSet<String> = HashSet::new();
 	let mut out = Dataset::default();
-	for (ci, cat) in CATEGORIES.iter().enumerate() {
+	for (ci, cat) in categories().iter().enumerate() {
 		let splits = family_splits(opts.seed, ci, cat);
 		for (fi, fam) in cat.families.iter().enumerate() {
 			for _ in 0..opts.per_family {
@@ -360,8 +362,9 @@ const PHISH: &[&str] = &[
 const CELEBS: &[&str] = &["Elon", "Vitalik", "MrBeast", "Gavin Wood", "CZ"];
 
 fn fill(tpl: &str, rng: &mut ChaCha8Rng) -> String {
+	let tpl = expand_alternatives(tpl, rng);
 	let mut out = String::with_capacity(tpl.len() + 16);
-	let mut rest = tpl;
+	let mut rest = tpl.as_str();
 	while let Some(start) = rest.find('{') {
 		out.push_str(&rest[..start]);
 		let Some(len) = rest[start..].find('}') else {
@@ -809,7 +812,7 @@ mod tests {
 		assert!(a.is_disjoint(&b) && a.is_disjoint(&c) && b.is_disjoint(&c));
 		for split in [&d.train, &d.dev, &d.test] {
 			let cats: HashSet<_> = split.iter().map(|e| e.category.clone()).collect();
-			assert_eq!(cats.len(), CATEGORIES.len());
+			assert_eq!(cats.len(), categories().len());
 		}
 		assert!(d.test.iter().any(|e| e.hard) && d.train.iter().any(|e| e.hard));
 	}

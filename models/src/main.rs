@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 use veritas_classifier::authoring::ModelSpec;
-use veritas_classifier::{Encoder, Engine, EngineOptions, FileRole};
+use veritas_classifier::{Encoder, Engine, EngineOptions, FileRole, InputScope};
 use veritas_models::data::{self, Example, GenOptions, LABELS};
 use veritas_models::embed::{base_fingerprint, embed_cached, encoder_fingerprint};
 use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
@@ -64,14 +64,14 @@ struct Common {
 
 #[derive(Args)]
 struct GenerateArgs {
-	/// Output folder (default: models/data/veritas-tx-v1).
+	/// Output folder (default: models/data/veritas-tx-v2).
 	#[arg(long)]
 	out: Option<PathBuf>,
 	/// Generator seed.
 	#[arg(long, default_value_t = data::DEFAULT_SEED)]
 	seed: u64,
-	/// Examples per template family (10 families × 25 categories).
-	#[arg(long, default_value_t = 40)]
+	/// Examples per template family (see models/families/).
+	#[arg(long, default_value_t = GenOptions::default().per_family)]
 	per_family: usize,
 }
 
@@ -79,7 +79,7 @@ struct GenerateArgs {
 struct TrainArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Dataset folder (default: models/data/veritas-tx-v1).
+	/// Dataset folder (default: models/data/veritas-tx-v2).
 	#[arg(long)]
 	data: Option<PathBuf>,
 	/// Model name.
@@ -103,6 +103,10 @@ struct TrainArgs {
 	/// Truncation length in tokens.
 	#[arg(long, default_value_t = 128)]
 	max_len: usize,
+	/// What the model reads: `memo` (the memo of a rendered transfer; a record whole) or `text`
+	/// (the whole rendered text). Recorded in the checkpoint; `export` writes it to the manifest.
+	#[arg(long, default_value = "memo", value_parser = parse_input)]
+	input: InputScope,
 	#[arg(long, default_value_t = TrainConfig::default().epochs)]
 	epochs: usize,
 	#[arg(long, default_value_t = TrainConfig::default().batch_size)]
@@ -155,7 +159,7 @@ struct EvalArgs {
 	/// Model folder (default models/veritas-screen-v1).
 	#[arg(long)]
 	model: Option<PathBuf>,
-	/// Dataset folder (default: models/data/veritas-tx-v1).
+	/// Dataset folder (default: models/data/veritas-tx-v2).
 	#[arg(long)]
 	data: Option<PathBuf>,
 	/// Other model folders to compare on test / test_perturbed, as NAME=DIR (repeatable).
@@ -224,7 +228,7 @@ fn cache_dir(c: &Common) -> Option<PathBuf> {
 
 fn data_dir(d: &Option<PathBuf>) -> PathBuf {
 	d.clone()
-		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v1"))
+		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v2"))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -302,8 +306,24 @@ fn generate(a: GenerateArgs) -> Result<()> {
 	Ok(())
 }
 
-fn texts(ex: &[Example]) -> Vec<String> {
-	ex.iter().map(|e| e.text.clone()).collect()
+fn parse_input(s: &str) -> Result<InputScope, String> {
+	match s {
+		"memo" => Ok(InputScope::Memo),
+		"text" => Ok(InputScope::Text),
+		other => Err(format!("unknown input `{other}` (memo or text)")),
+	}
+}
+
+fn input_name(scope: InputScope) -> &'static str {
+	match scope {
+		InputScope::Memo => "memo",
+		InputScope::Text => "text",
+	}
+}
+
+/// What the model reads of every example (see `--input`).
+fn texts(ex: &[Example], scope: InputScope) -> Vec<String> {
+	ex.iter().map(|e| scope.select(&e.text).to_string()).collect()
 }
 
 fn train(a: TrainArgs) -> Result<()> {
@@ -354,8 +374,20 @@ fn train(a: TrainArgs) -> Result<()> {
 	};
 	let encoder_dir = run_dir.join("encoder");
 	let (outcome, xdv, t_embed, t_train) = if a.unfreeze_layers == 0 {
-		let xtr = embed_cached(&encoder, &fp, &texts(&train_all), cache.as_deref(), "train")?;
-		let xdv = embed_cached(&encoder, &fp, &texts(&dev_set), cache.as_deref(), "dev")?;
+		let xtr = embed_cached(
+			&encoder,
+			&fp,
+			&texts(&train_all, a.input),
+			cache.as_deref(),
+			"train",
+		)?;
+		let xdv = embed_cached(
+			&encoder,
+			&fp,
+			&texts(&dev_set, a.input),
+			cache.as_deref(),
+			"dev",
+		)?;
 		let t_embed = t0.elapsed().as_secs_f64();
 		let t1 = Instant::now();
 		let outcome = train_heads(
@@ -381,8 +413,8 @@ fn train(a: TrainArgs) -> Result<()> {
 		(outcome, xdv, t_embed, t1.elapsed().as_secs_f64())
 	} else {
 		let t1 = Instant::now();
-		let tr_texts: Vec<&str> = train_all.iter().map(|e| e.text.as_str()).collect();
-		let dv_texts: Vec<&str> = dev_set.iter().map(|e| e.text.as_str()).collect();
+		let tr_texts: Vec<&str> = train_all.iter().map(|e| a.input.select(&e.text)).collect();
+		let dv_texts: Vec<&str> = dev_set.iter().map(|e| a.input.select(&e.text)).collect();
 		let ft = finetune(
 			&encoder,
 			&base,
@@ -425,6 +457,7 @@ fn train(a: TrainArgs) -> Result<()> {
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
 		"max_len": a.max_len,
+		"input": input_name(a.input),
 		"train_examples": train_all.len(),
 		"train_examples_original": train_set.len(),
 		"dev_examples": dev_set.len(),
@@ -570,6 +603,12 @@ fn export(a: ExportArgs) -> Result<()> {
 		base
 	};
 	let rel = relative(&out, &base)?;
+	let meta: serde_json::Value =
+		serde_json::from_str(&ck.meta).context("the checkpoint's training summary")?;
+	let input = match meta.get("input").and_then(|v| v.as_str()) {
+		None => InputScope::Text,
+		Some(s) => parse_input(s).map_err(|e| anyhow::anyhow!("checkpoint: {e}"))?,
+	};
 	let spec = ModelSpec {
 		name: a.name.clone(),
 		version: a.version,
@@ -579,6 +618,7 @@ fn export(a: ExportArgs) -> Result<()> {
 		threshold,
 		abstain_margin: a.abstain_margin,
 		max_len: a.max_len,
+		input,
 	};
 	let hash = export_model(&out, &ck.heads, &spec, &rel, &base)?;
 	// Check that the engine loads it as written.
@@ -649,7 +689,13 @@ fn eval(a: EvalArgs) -> Result<()> {
 	let mut loaded: Vec<(String, Vec<Example>, Vec<Vec<f32>>)> = Vec::new();
 	for name in ["test", "test_perturbed", "dev"] {
 		let ex = data::read_split(&data, name)?;
-		let embs = embed_cached(engine.encoder(), &fp, &texts(&ex), cache.as_deref(), name)?;
+		let embs = embed_cached(
+			engine.encoder(),
+			&fp,
+			&texts(&ex, m.input),
+			cache.as_deref(),
+			name,
+		)?;
 		let pred = predict(&engine, &embs);
 		let s = report::set_report(name, &ex, &pred, &m.reason_codes, m.threshold);
 		if name != "dev" {
@@ -689,12 +735,25 @@ fn eval(a: EvalArgs) -> Result<()> {
 			.with_context(|| format!("--ablation `{spec}` is not NAME=DIR"))?;
 		let other = Engine::load(dir, opts.clone())
 			.with_context(|| format!("loading ablation model {dir}"))?;
-		if engine_fingerprint(&other)? != fp {
-			bail!("ablation model {dir} uses another encoder");
-		}
 		let om = other.manifest().clone();
+		let ofp = engine_fingerprint(&other)?;
+		// Same encoder and input: the embeddings are shared; otherwise the model's own.
+		let same = ofp == fp && om.input == m.input;
 		let mut rows = Vec::new();
 		for (set, ex, embs) in &loaded {
+			let own;
+			let embs = if same {
+				embs
+			} else {
+				own = embed_cached(
+					other.encoder(),
+					&ofp,
+					&texts(ex, om.input),
+					cache.as_deref(),
+					set,
+				)?;
+				&own
+			};
 			let pred = predict(&other, embs);
 			let s = report::set_report(set, ex, &pred, &om.reason_codes, om.threshold);
 			println!("  ablation {name} {set}: macro-F1 {:.4}", s.macro_f1);

@@ -2,7 +2,7 @@
 //! CLI.
 
 use crate::error::{EngineError, Result};
-use crate::manifest::{sha256_file, FileEntry, FileRole, Manifest, MANIFEST_FILE};
+use crate::manifest::{sha256_file, FileEntry, FileRole, InputScope, Manifest, MANIFEST_FILE};
 use std::path::Path;
 
 /// File name of the task head inside a model directory.
@@ -29,6 +29,8 @@ pub struct ModelSpec {
 	pub abstain_margin: u16,
 	/// Truncation length.
 	pub max_len: usize,
+	/// Which part of the text the model reads.
+	pub input: InputScope,
 }
 
 impl Default for ModelSpec {
@@ -42,6 +44,7 @@ impl Default for ModelSpec {
 			threshold: 5000,
 			abstain_margin: 250,
 			max_len: 128,
+			input: InputScope::Text,
 		}
 	}
 }
@@ -125,6 +128,7 @@ pub fn write_manifest(
 		threshold: spec.threshold,
 		abstain_margin: spec.abstain_margin,
 		max_len: spec.max_len,
+		input: spec.input,
 		files,
 	};
 	manifest.validate()?;

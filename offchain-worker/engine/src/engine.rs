@@ -281,7 +281,9 @@ impl Engine {
 	/// Classifies UTF-8 texts; one result per text, in order.
 	pub fn classify(&self, texts: &[&str]) -> Result<Vec<Classification>> {
 		no_panic(|| {
-			let toks = self.encoder.tokenize(texts)?;
+			let scope = self.manifest.input;
+			let inputs: Vec<&str> = texts.iter().map(|t| scope.select(t)).collect();
+			let toks = self.encoder.tokenize(&inputs)?;
 			self.classify_tokenized(&toks, &vec![false; texts.len()])
 		})
 	}
@@ -289,8 +291,11 @@ impl Engine {
 	/// Classifies raw bytes: invalid UTF-8 is decoded lossily (U+FFFD) and flagged `lossy_utf8`.
 	pub fn classify_bytes(&self, texts: &[&[u8]]) -> Result<Vec<Classification>> {
 		no_panic(|| {
-			let decoded: Vec<Cow<'_, str>> =
-				texts.iter().map(|t| String::from_utf8_lossy(t)).collect();
+			let scope = self.manifest.input;
+			let decoded: Vec<Cow<'_, str>> = texts
+				.iter()
+				.map(|t| String::from_utf8_lossy(scope.select_bytes(t)))
+				.collect();
 			let lossy: Vec<bool> = decoded.iter().map(|c| matches!(c, Cow::Owned(_))).collect();
 			let refs: Vec<&str> = decoded.iter().map(|c| c.as_ref()).collect();
 			let toks = self.encoder.tokenize(&refs)?;
@@ -298,9 +303,12 @@ impl Engine {
 		})
 	}
 
-	/// Mean-pooled, not normalised embeddings (one per text, in order).
+	/// Mean-pooled, not normalised embeddings (one per text, in order) of the part of each text
+	/// the model reads (the manifest's `input`), i.e. what the heads see.
 	pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-		no_panic(|| self.encoder.embed(texts))
+		let scope = self.manifest.input;
+		let inputs: Vec<&str> = texts.iter().map(|t| scope.select(t)).collect();
+		no_panic(|| self.encoder.embed(&inputs))
 	}
 
 	fn classify_tokenized(

@@ -35,5 +35,5 @@ pub mod manifest;
 pub use encoder::{Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, Tokenized};
 pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead};
 pub use error::{EngineError, Result};
-pub use manifest::{model_hash, FileEntry, FileRole, Manifest};
+pub use manifest::{model_hash, FileEntry, FileRole, InputScope, Manifest};
 pub use veritas_classifier_interface as interface;

@@ -78,6 +78,54 @@ impl FileRole {
 	}
 }
 
+/// Which part of a case's text the model reads (manifest field `input`, default `text`).
+///
+/// The pallet renders a transfer as `transfer <amount> <symbol> to <dest>: <memo>` and a record
+/// as its own text (DESIGN §1). A model trained on memos alone declares `memo`: the engine then
+/// strips that rendered prefix before tokenizing, so the amount and the ~30 word pieces of an SS58
+/// address neither dilute the mean-pooled embedding nor cost encoder time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputScope {
+	/// The whole text.
+	#[default]
+	Text,
+	/// The memo of a rendered transfer (the text after the first `": "` when the text starts
+	/// with `"transfer "`); any other text (a record) whole.
+	Memo,
+}
+
+impl InputScope {
+	/// The part of `text` the model reads.
+	pub fn select(self, text: &str) -> &str {
+		match self {
+			InputScope::Text => text,
+			InputScope::Memo => match text.strip_prefix("transfer ") {
+				Some(rest) => rest.find(": ").map_or(text, |i| &rest[i + 2..]),
+				None => text,
+			},
+		}
+	}
+
+	/// [`InputScope::select`] on raw bytes (the host function's input; not necessarily UTF-8).
+	pub fn select_bytes(self, text: &[u8]) -> &[u8] {
+		match self {
+			InputScope::Text => text,
+			InputScope::Memo => match text.strip_prefix(b"transfer ".as_slice()) {
+				Some(rest) => rest
+					.windows(2)
+					.position(|w| w == b": ")
+					.map_or(text, |i| &rest[i + 2..]),
+				None => text,
+			},
+		}
+	}
+
+	fn is_text(&self) -> bool {
+		*self == InputScope::Text
+	}
+}
+
 /// One file named by the manifest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +161,10 @@ pub struct Manifest {
 	pub abstain_margin: u16,
 	/// Truncation length in tokens, special tokens included (3..=512).
 	pub max_len: usize,
+	/// Which part of the text the model reads; omitted (and not written) when `text`, so
+	/// manifests from before this field keep their bytes and their hash.
+	#[serde(default, skip_serializing_if = "InputScope::is_text")]
+	pub input: InputScope,
 	/// Every file of the model, including the base encoder's three files.
 	pub files: Vec<FileEntry>,
 }
@@ -350,5 +402,33 @@ pub(crate) fn missing_hint(role: FileRole) -> String {
 		" (the base encoder files are not in the repository: run models/fetch-base.sh)".to_string()
 	} else {
 		String::new()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::InputScope;
+
+	#[test]
+	fn memo_scope_strips_only_a_rendered_transfer_prefix() {
+		let m = InputScope::Memo;
+		let cases = [
+			("transfer 1.5 VRT to 5Grw…utQY: rent for may", "rent for may"),
+			("transfer 2 DOT to Bob: fee: 3%", "fee: 3%"),
+			("transfer 2 DOT to Bob: ", ""),
+			("Clause 4: the buyer pays", "Clause 4: the buyer pays"),
+			("transfer without a memo", "transfer without a memo"),
+			("", ""),
+		];
+		for (text, want) in cases {
+			assert_eq!(m.select(text), want, "{text}");
+			assert_eq!(m.select_bytes(text.as_bytes()), want.as_bytes(), "{text}");
+			assert_eq!(InputScope::Text.select(text), text);
+		}
+		// Invalid UTF-8 after the prefix is passed on untouched (the engine decodes lossily).
+		assert_eq!(
+			m.select_bytes(b"transfer 1 VRT to X: \xff\xfe"),
+			b"\xff\xfe".as_slice()
+		);
 	}
 }

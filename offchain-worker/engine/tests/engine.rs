@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use veritas_classifier::{
 	authoring::{write_head, write_manifest, ModelSpec, HEAD_FILE},
 	manifest::{hex, sha256_file, MANIFEST_FILE},
-	model_hash, softmax, Backend, DeviceKind, Engine, EngineError, EngineOptions, Manifest,
+	model_hash, softmax, Backend, DeviceKind, Engine, EngineError, EngineOptions, InputScope,
+	Manifest,
 };
 
 fn spec() -> ModelSpec {
@@ -215,6 +216,45 @@ fn reason_head_gives_reason_codes() {
 	assert!(out.iter().all(|c| (c.reason as usize) < 4));
 }
 
+#[test]
+fn a_memo_model_reads_only_the_memo_of_a_rendered_transfer() {
+	let spec = ModelSpec {
+		input: InputScope::Memo,
+		..spec()
+	};
+	let dir = demo_model("memo", &spec, 7);
+	let memo_model = Engine::load(dir.path(), opts()).expect("load");
+	let whole = shared();
+	let memo = "refund for the cancelled order";
+	let rendered = format!("transfer 12.5 VRT to 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY: {memo}");
+	let other = format!("transfer 9000 VRT to 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty: {memo}");
+	let record = "Clause 4: the buyer pays on delivery";
+	let texts = [memo, rendered.as_str(), other.as_str(), record];
+	let out = memo_model.classify(&texts).expect("classify");
+	// Same memo, any amount and recipient: the same vote as the memo alone.
+	assert_eq!(out[1], out[0]);
+	assert_eq!(out[2], out[0]);
+	// The whole-text model (same head seed) does see the prefix.
+	let full = whole.classify(&texts).expect("classify");
+	assert_eq!(full[0].score, out[0].score);
+	assert_ne!(full[1].score, out[1].score);
+	// A record is read whole, by both.
+	assert_eq!(full[3].score, out[3].score);
+	// Bytes take the same path.
+	let bytes: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+	assert_eq!(memo_model.classify_bytes(&bytes).expect("bytes"), out);
+	// An empty memo is an empty input: flagged, abstains.
+	let empty = memo_model
+		.classify(&["transfer 1 VRT to 5Grw…utQY: "])
+		.expect("classify");
+	assert!(empty[0].flags.empty && empty[0].abstain);
+	// The field is written only when it is not the default, so older manifests keep their hash.
+	let m = std::fs::read_to_string(dir.path().join(MANIFEST_FILE)).expect("manifest");
+	assert!(m.contains("\"input\": \"memo\""), "{m}");
+	let m = std::fs::read_to_string(whole.model_dir().join(MANIFEST_FILE)).expect("manifest");
+	assert!(!m.contains("\"input\""), "{m}");
+}
+
 fn load_err(dir: &std::path::Path) -> EngineError {
 	match Engine::load(dir, opts()) {
 		Ok(_) => panic!("load of {} should fail", dir.display()),
@@ -418,6 +458,7 @@ fn error_invalid_manifests() {
 	}
 	let parse_cases: Vec<(&str, Edit)> = vec![
 		("unknown field", Box::new(|v| v["surprise"] = 1.into())),
+		("unknown input", Box::new(|v| v["input"] = "subject".into())),
 		(
 			"bad role",
 			Box::new(|v| v["files"][3]["role"] = "tail".into()),
