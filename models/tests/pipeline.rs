@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use veritas_classifier::authoring::{ModelSpec, HEAD_FILE, REASON_HEAD_FILE};
-use veritas_classifier::{Encoder, Engine, EngineError, EngineOptions, Manifest};
+use veritas_classifier::{Encoder, Engine, EngineError, EngineOptions, InputScope, Manifest};
 use veritas_models::data::{reason_codes, LABELS};
 use veritas_models::embed::{base_fingerprint, cache_key, cache_path, embed_cached};
 use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
@@ -161,6 +161,7 @@ fn spec(threshold: u16) -> ModelSpec {
 		threshold,
 		abstain_margin: 500,
 		max_len: 128,
+		input: InputScope::Text,
 	}
 }
 
