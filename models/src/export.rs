@@ -7,7 +7,7 @@ use safetensors::{Dtype, SafeTensors};
 use std::collections::HashMap;
 use std::path::Path;
 use veritas_classifier::authoring::{
-	write_head, write_manifest, ModelSpec, HEAD_FILE, REASON_HEAD_FILE,
+	write_head, write_manifest, ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE,
 };
 
 /// A training checkpoint: heads + the threshold chosen on dev + free-form metadata (JSON).
@@ -100,15 +100,17 @@ pub fn load_checkpoint(path: &Path) -> Result<Checkpoint> {
 	})
 }
 
-/// Writes `head.safetensors`, `reasons.safetensors` and `manifest.json` into `out_dir` and
-/// returns the model hash. `encoder_rel` is the encoder folder as written in the manifest
-/// (relative to `out_dir`), `base_dir` where the files actually are.
+/// Writes `head.safetensors`, `reasons.safetensors`, the encoder adapter (a copy of `adapter`,
+/// when given; a stale one is removed otherwise) and `manifest.json` into `out_dir` and returns
+/// the model hash. `encoder_rel` is the encoder folder as written in the manifest (relative to
+/// `out_dir`), `base_dir` where the files actually are.
 pub fn export_model(
 	out_dir: &Path,
 	heads: &Heads,
 	spec: &ModelSpec,
 	encoder_rel: &str,
 	base_dir: &Path,
+	adapter: Option<&Path>,
 ) -> Result<[u8; 32]> {
 	if heads.b.len() != spec.labels.len() {
 		bail!(
@@ -127,6 +129,28 @@ pub fn export_model(
 	std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
 	write_head(&out_dir.join(HEAD_FILE), &heads.w, &heads.b)?;
 	write_head(&out_dir.join(REASON_HEAD_FILE), &heads.rw, &heads.rb)?;
-	write_manifest(out_dir, spec, encoder_rel, base_dir, true)?;
+	let adapter_dst = out_dir.join(ADAPTER_FILE);
+	match adapter {
+		Some(src) => {
+			std::fs::copy(src, &adapter_dst).with_context(|| {
+				format!(
+					"copying the encoder adapter {} into {}",
+					src.display(),
+					out_dir.display()
+				)
+			})?;
+		},
+		None if adapter_dst.exists() => std::fs::remove_file(&adapter_dst)
+			.with_context(|| format!("removing the stale {}", adapter_dst.display()))?,
+		None => {},
+	}
+	write_manifest(
+		out_dir,
+		spec,
+		encoder_rel,
+		base_dir,
+		true,
+		adapter.is_some(),
+	)?;
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
 }

@@ -5,27 +5,33 @@
 //!   text; they are kept in memory, unpadded.
 //! * The top `k` layers are re-implemented here with differentiable candle ops (candle-nn's
 //!   `LayerNorm` uses a fused kernel without a backward pass, so candle-transformers' layers
-//!   cannot be trained as-is) and initialised from the base weights as `Var`s.
+//!   cannot be trained as-is) and initialised from the base weights as `Var`s — or, with
+//!   `lora_rank`, the six weight matrices per layer stay frozen and a rank-r update
+//!   `2·b·a` (LoRA; `b` starts at zero) is trained instead, with the biases and LayerNorms.
+//! * Batches are drawn shuffled, but texts of similar length are batched together (sorted
+//!   inside windows of 32 batches, batch order shuffled), so little time goes into padding.
 //! * Mean pooling, feature standardisation with statistics fixed from the *initial* pooled
 //!   features (folded into the head at the end), seeded input dropout, the linear label and reason
 //!   heads; one AdamW for the encoder layers (small learning rate), one for the heads.
 //! * Early stopping on dev macro-F1, like [`crate::train`].
 //!
-//! The result is a full encoder `model.safetensors` (base tensors with the top layers replaced),
-//! which the exported manifest then names instead of the base weights.
+//! The result is an encoder *adapter* (`veritas_classifier::adapter`): the replaced tensors and
+//! the LoRA factors, a small file that the exported model ships next to its heads while the base
+//! encoder stays fetched and pinned.
 
 use crate::metrics::macro_f1_of;
 use crate::train::{dropout, EpochLog, Heads, TrainConfig};
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, Var, D};
-use candle_nn::{loss::cross_entropy, AdamW, Linear, Module, Optimizer, ParamsAdamW, VarBuilder};
+use candle_nn::{loss::cross_entropy, AdamW, Optimizer, ParamsAdamW, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 use std::path::Path;
+use veritas_classifier::adapter::{LORA_A, LORA_B};
 use veritas_classifier::Encoder;
 
 /// Options of the fine-tuning run.
@@ -37,7 +43,13 @@ pub struct FinetuneConfig {
 	pub layers: usize,
 	/// Learning rate of the unfrozen encoder layers.
 	pub encoder_lr: f64,
+	/// `Some(r)`: train rank-`r` LoRA updates of the unfrozen layers' six weight matrices (plus
+	/// their biases and LayerNorms) instead of every weight; the adapter stays small.
+	pub lora_rank: Option<usize>,
 }
+
+/// Scale of a LoRA update (`alpha / r` with `alpha = 2 r`), folded into `lora_b` on export.
+pub const LORA_SCALE: f64 = 2.0;
 
 /// Result of a fine-tuning run.
 pub struct FinetuneOutcome {
@@ -47,18 +59,44 @@ pub struct FinetuneOutcome {
 	pub log: Vec<EpochLog>,
 	/// Best epoch.
 	pub best_epoch: usize,
-	/// Updated top-layer tensors by their names in the base safetensors.
+	/// The encoder adapter (see `veritas_classifier::adapter`): replaced tensors by their base
+	/// names, LoRA factors as `<name>.lora_a` / `<name>.lora_b` (scale folded in).
 	pub tensors: HashMap<String, Tensor>,
 }
 
+/// A linear layer of an unfrozen encoder layer: either every weight trained, or the base weight
+/// frozen plus a trained low-rank update `LORA_SCALE · b · a`.
+struct Lin {
+	w: Tensor,
+	bias: Tensor,
+	lora: Option<(Tensor, Tensor)>,
+}
+
+impl Lin {
+	/// `x` `[.., in]` → `[.., out]`.
+	fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+		let dims = x.dims().to_vec();
+		let inp = dims[dims.len() - 1];
+		let flat = x.reshape(((), inp))?;
+		let mut y = flat.matmul(&self.w.t()?)?.broadcast_add(&self.bias)?;
+		if let Some((a, b)) = &self.lora {
+			y = (y + (flat.matmul(&a.t()?)?.matmul(&b.t()?)? * LORA_SCALE)?)?;
+		}
+		let mut out = dims;
+		let last = out.len() - 1;
+		out[last] = self.w.dim(0)?;
+		y.reshape(out)
+	}
+}
+
 struct Layer {
-	q: Linear,
-	k: Linear,
-	v: Linear,
-	o: Linear,
+	q: Lin,
+	k: Lin,
+	v: Lin,
+	o: Lin,
 	ln1: (Tensor, Tensor),
-	inter: Linear,
-	out: Linear,
+	inter: Lin,
+	out: Lin,
 	ln2: (Tensor, Tensor),
 }
 
@@ -71,34 +109,80 @@ fn layer_norm(x: &Tensor, (w, b): &(Tensor, Tensor), eps: f64) -> candle_core::R
 		.broadcast_add(b)
 }
 
+/// How a trained tensor goes into the adapter.
+enum Exported {
+	/// Replaces the base tensor of that name.
+	Replace,
+	/// `lora_a` of the base matrix of that name.
+	LoraA,
+	/// `lora_b` (scaled on export) of the base matrix of that name.
+	LoraB,
+}
+
 struct Top {
 	layers: Vec<Layer>,
-	vars: Vec<(String, Var)>,
+	/// Trained tensors: (base name, kind, var).
+	vars: Vec<(String, Exported, Var)>,
 	heads: usize,
 	eps: f64,
 }
 
 impl Top {
-	fn load(base: &HashMap<String, Tensor>, cfg: &Config, first: usize) -> Result<Self> {
+	fn load(
+		base: &HashMap<String, Tensor>,
+		cfg: &Config,
+		first: usize,
+		lora_rank: Option<usize>,
+		seed: u64,
+	) -> Result<Self> {
 		let mut vars = Vec::new();
-		let mut get = |name: String| -> Result<Tensor> {
-			let t = base
-				.get(&name)
+		let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x10_4A);
+		let base_tensor = |name: &str| -> Result<Tensor> {
+			Ok(base
+				.get(name)
 				.with_context(|| format!("base weights lack `{name}`"))?
-				.to_dtype(DType::F32)?;
+				.to_dtype(DType::F32)?)
+		};
+		let mut var = |name: String, t: Tensor, kind: Exported| -> Result<Tensor> {
 			let v = Var::from_tensor(&t)?;
 			let out = v.as_tensor().clone();
-			vars.push((name, v));
+			vars.push((name, kind, v));
 			Ok(out)
 		};
 		let mut layers = Vec::new();
 		for i in first..cfg.num_hidden_layers {
 			let p = format!("encoder.layer.{i}");
-			let mut lin = |n: &str| -> Result<Linear> {
-				Ok(Linear::new(
-					get(format!("{p}.{n}.weight"))?,
-					Some(get(format!("{p}.{n}.bias"))?),
-				))
+			let mut lin = |n: &str| -> Result<Lin> {
+				let wn = format!("{p}.{n}.weight");
+				let bn = format!("{p}.{n}.bias");
+				let w = base_tensor(&wn)?;
+				let bias = var(bn.clone(), base_tensor(&bn)?, Exported::Replace)?;
+				match lora_rank {
+					None => Ok(Lin {
+						w: var(wn, w, Exported::Replace)?,
+						bias,
+						lora: None,
+					}),
+					Some(r) => {
+						let (out, inp) = w.dims2()?;
+						// a: uniform in ±1/sqrt(in) (seeded), b: zeros, so training starts at
+						// the base weights.
+						let bound = 1.0 / (inp as f32).sqrt();
+						let a: Vec<f32> = (0..r * inp)
+							.map(|_| rng.random_range(-bound..bound))
+							.collect();
+						let a = Tensor::from_vec(a, (r, inp), &Device::Cpu)?;
+						let b = Tensor::zeros((out, r), DType::F32, &Device::Cpu)?;
+						Ok(Lin {
+							w,
+							bias,
+							lora: Some((
+								var(wn.clone(), a, Exported::LoraA)?,
+								var(wn, b, Exported::LoraB)?,
+							)),
+						})
+					},
+				}
 			};
 			let q = lin("attention.self.query")?;
 			let k = lin("attention.self.key")?;
@@ -106,14 +190,16 @@ impl Top {
 			let o = lin("attention.output.dense")?;
 			let inter = lin("intermediate.dense")?;
 			let out = lin("output.dense")?;
-			let ln1 = (
-				get(format!("{p}.attention.output.LayerNorm.weight"))?,
-				get(format!("{p}.attention.output.LayerNorm.bias"))?,
-			);
-			let ln2 = (
-				get(format!("{p}.output.LayerNorm.weight"))?,
-				get(format!("{p}.output.LayerNorm.bias"))?,
-			);
+			let mut ln = |n: &str| -> Result<(Tensor, Tensor)> {
+				let wn = format!("{p}.{n}.LayerNorm.weight");
+				let bn = format!("{p}.{n}.LayerNorm.bias");
+				Ok((
+					var(wn.clone(), base_tensor(&wn)?, Exported::Replace)?,
+					var(bn.clone(), base_tensor(&bn)?, Exported::Replace)?,
+				))
+			};
+			let ln1 = ln("attention.output")?;
+			let ln2 = ln("output")?;
 			layers.push(Layer {
 				q,
 				k,
@@ -131,6 +217,20 @@ impl Top {
 			heads: cfg.num_attention_heads,
 			eps: cfg.layer_norm_eps,
 		})
+	}
+
+	/// The adapter tensors from `values` (one per var, in order).
+	fn adapter(&self, values: Vec<Tensor>) -> candle_core::Result<HashMap<String, Tensor>> {
+		let mut out = HashMap::new();
+		for ((name, kind, _), t) in self.vars.iter().zip(values) {
+			let (key, t) = match kind {
+				Exported::Replace => (name.clone(), t),
+				Exported::LoraA => (format!("{name}{LORA_A}"), t),
+				Exported::LoraB => (format!("{name}{LORA_B}"), (t * LORA_SCALE)?),
+			};
+			out.insert(key, t);
+		}
+		Ok(out)
 	}
 
 	/// `x` `[b, l, h]`, `mask_add` `[b, 1, 1, l]` (0 or a large negative) → `[b, l, h]`.
@@ -262,7 +362,7 @@ pub fn finetune(
 	let wpath = base_dir.join("model.safetensors");
 	let wbytes = std::fs::read(&wpath).with_context(|| format!("reading {}", wpath.display()))?;
 	let base_tensors = candle_core::safetensors::load_buffer(&wbytes, &device)?;
-	let top = Top::load(&base_tensors, &bcfg, frozen)?;
+	let top = Top::load(&base_tensors, &bcfg, frozen, cfg.lora_rank, cfg.base.seed)?;
 	let h = bcfg.hidden_size;
 	let t0 = std::time::Instant::now();
 	let st_train = bottom_states(encoder, &wbytes, &bcfg, frozen, train.0, "train")?;
@@ -313,7 +413,7 @@ pub fn finetune(
 		},
 	)?;
 	let mut opt_enc = AdamW::new(
-		top.vars.iter().map(|(_, v)| v.clone()).collect(),
+		top.vars.iter().map(|(_, _, v)| v.clone()).collect(),
 		ParamsAdamW {
 			lr: cfg.encoder_lr,
 			weight_decay: cfg.base.weight_decay,
@@ -352,11 +452,19 @@ pub fn finetune(
 	} else {
 		ProgressBar::hidden()
 	};
+	let bs = cfg.base.batch_size.max(1);
 	for epoch in 1..=cfg.base.epochs {
 		order.shuffle(&mut rng);
+		let mut plan: Vec<Vec<usize>> = Vec::new();
+		for window in order.chunks(bs * 32) {
+			let mut w = window.to_vec();
+			w.sort_by_key(|&i| st_train[i].0);
+			plan.extend(w.chunks(bs).map(<[usize]>::to_vec));
+		}
+		plan.shuffle(&mut rng);
 		let (mut loss_sum, mut lab_sum, mut batches) = (0.0, 0.0, 0usize);
 		let (mut ty, mut tp) = (Vec::new(), Vec::new());
-		for chunk in order.chunks(cfg.base.batch_size.max(1)) {
+		for chunk in &plan {
 			let refs: Vec<&(usize, Vec<f32>)> = chunk.iter().map(|&i| &st_train[i]).collect();
 			let (x, mask, add) = pad(&refs, h)?;
 			let mut feat = features(&x, &mask, &add)?;
@@ -460,7 +568,7 @@ pub fn finetune(
 			let enc: Vec<Tensor> = top
 				.vars
 				.iter()
-				.map(|(_, v)| v.as_tensor().copy())
+				.map(|(_, _, v)| v.as_tensor().copy())
 				.collect::<candle_core::Result<_>>()?;
 			let hd = [
 				w.as_tensor().copy()?,
@@ -478,8 +586,7 @@ pub fn finetune(
 	}
 	pb.finish();
 	let (_, _, best_epoch, (enc, hd)) = best.context("no epoch ran")?;
-	let tensors: HashMap<String, Tensor> =
-		top.vars.iter().map(|(n, _)| n.clone()).zip(enc).collect();
+	let tensors = top.adapter(enc)?;
 	let v = |t: &Tensor| -> Result<Vec<f32>> { Ok(t.flatten_all()?.to_vec1::<f32>()?) };
 	let fold = |w: &[f32], b: &[f32]| -> (Vec<f32>, Vec<f32>) {
 		let outs = b.len();
@@ -512,21 +619,11 @@ pub fn finetune(
 	})
 }
 
-/// Writes a full encoder folder (`config.json`, `tokenizer.json` copied from `base_dir`,
-/// `model.safetensors` = base tensors with `updated` replacing their namesakes) into `out`.
-pub fn write_encoder(base_dir: &Path, updated: &HashMap<String, Tensor>, out: &Path) -> Result<()> {
-	std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-	for f in ["config.json", "tokenizer.json"] {
-		std::fs::copy(base_dir.join(f), out.join(f))
-			.with_context(|| format!("copying {f} into {}", out.display()))?;
+/// Writes the adapter tensors of a run as safetensors (`veritas_classifier::adapter` format).
+pub fn write_adapter(tensors: &HashMap<String, Tensor>, path: &Path) -> Result<()> {
+	if let Some(d) = path.parent() {
+		std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
 	}
-	let mut all = candle_core::safetensors::load(base_dir.join("model.safetensors"), &Device::Cpu)?;
-	for (k, t) in updated {
-		if !all.contains_key(k) {
-			bail!("updated tensor `{k}` is not in the base weights");
-		}
-		all.insert(k.clone(), t.clone());
-	}
-	candle_core::safetensors::save(&all, out.join("model.safetensors"))?;
-	Ok(())
+	candle_core::safetensors::save(tensors, path)
+		.with_context(|| format!("writing {}", path.display()))
 }

@@ -5,12 +5,12 @@ use clap::{Args, Parser, Subcommand};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
-use veritas_classifier::authoring::ModelSpec;
+use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE};
 use veritas_classifier::{Encoder, Engine, EngineOptions, FileRole, InputScope};
 use veritas_models::data::{self, Example, GenOptions, LABELS};
 use veritas_models::embed::{base_fingerprint, embed_cached, encoder_fingerprint};
 use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
-use veritas_models::finetune::{finetune, write_encoder, FinetuneConfig};
+use veritas_models::finetune::{finetune, write_adapter, FinetuneConfig};
 use veritas_models::plot::{render_png, Panel, Series};
 use veritas_models::report::{self, ErrorRow, Prediction, Report, SetSummary};
 use veritas_models::train::{choose_threshold, score_of, train_heads, Split, TrainConfig};
@@ -100,6 +100,10 @@ struct TrainArgs {
 	/// Learning rate of the unfrozen encoder layers (with --unfreeze-layers).
 	#[arg(long, default_value_t = 5e-5)]
 	encoder_lr: f64,
+	/// Train rank-R LoRA updates of the unfrozen layers instead of all their weights (with
+	/// --unfreeze-layers; 0 = all weights).
+	#[arg(long, default_value_t = 0)]
+	lora_rank: usize,
 	/// Truncation length in tokens.
 	#[arg(long, default_value_t = 128)]
 	max_len: usize,
@@ -323,7 +327,9 @@ fn input_name(scope: InputScope) -> &'static str {
 
 /// What the model reads of every example (see `--input`).
 fn texts(ex: &[Example], scope: InputScope) -> Vec<String> {
-	ex.iter().map(|e| scope.select(&e.text).to_string()).collect()
+	ex.iter()
+		.map(|e| scope.select(&e.text).to_string())
+		.collect()
 }
 
 fn train(a: TrainArgs) -> Result<()> {
@@ -372,7 +378,7 @@ fn train(a: TrainArgs) -> Result<()> {
 		reason_weight: a.reason_weight,
 		progress: true,
 	};
-	let encoder_dir = run_dir.join("encoder");
+	let adapter_path = run_dir.join(ADAPTER_FILE);
 	let (outcome, xdv, t_embed, t_train) = if a.unfreeze_layers == 0 {
 		let xtr = embed_cached(
 			&encoder,
@@ -405,10 +411,10 @@ fn train(a: TrainArgs) -> Result<()> {
 			reasons.len(),
 			&cfg,
 		)?;
-		// A frozen-encoder run must not leave a stale fine-tuned encoder behind.
-		if encoder_dir.exists() {
-			std::fs::remove_dir_all(&encoder_dir)
-				.with_context(|| format!("removing {}", encoder_dir.display()))?;
+		// A frozen-encoder run must not leave a stale adapter behind.
+		if adapter_path.exists() {
+			std::fs::remove_file(&adapter_path)
+				.with_context(|| format!("removing {}", adapter_path.display()))?;
 		}
 		(outcome, xdv, t_embed, t1.elapsed().as_secs_f64())
 	} else {
@@ -426,11 +432,17 @@ fn train(a: TrainArgs) -> Result<()> {
 				base: cfg.clone(),
 				layers: a.unfreeze_layers,
 				encoder_lr: a.encoder_lr,
+				lora_rank: (a.lora_rank > 0).then_some(a.lora_rank),
 			},
 		)?;
-		write_encoder(&base, &ft.tensors, &encoder_dir)?;
-		// Dev embeddings through the fine-tuned encoder (as the engine will compute them).
-		let tuned = Encoder::load_dir(&encoder_dir, a.max_len, &EngineOptions::default())?;
+		write_adapter(&ft.tensors, &adapter_path)?;
+		// Dev embeddings through the adapted encoder (as the engine will compute them).
+		let tuned = Encoder::load_dir_adapted(
+			&base,
+			Some(&adapter_path),
+			a.max_len,
+			&EngineOptions::default(),
+		)?;
 		let xdv = tuned.embed(&dv_texts)?;
 		let outcome = veritas_models::train::TrainOutcome {
 			heads: ft.heads,
@@ -450,12 +462,18 @@ fn train(a: TrainArgs) -> Result<()> {
 		"method": if a.unfreeze_layers == 0 {
 			"frozen all-MiniLM-L6-v2 encoder, mean-pooled embeddings (cached), linear task head + linear reason head, candle-nn AdamW".to_string()
 		} else {
-			format!("all-MiniLM-L6-v2 with the top {} layer(s) fine-tuned (encoder lr {}), mean pooling, linear task head + linear reason head, candle-nn AdamW", a.unfreeze_layers, a.encoder_lr)
+			format!(
+				"all-MiniLM-L6-v2 with the top {} layer(s) fine-tuned ({}, encoder lr {}) and shipped as an encoder adapter, mean pooling, linear task head + linear reason head, candle-nn AdamW",
+				a.unfreeze_layers,
+				if a.lora_rank > 0 { format!("rank-{} LoRA + biases + LayerNorms", a.lora_rank) } else { "all weights".to_string() },
+				a.encoder_lr
+			)
 		},
 		"config": cfg,
 		"augment_copies": a.augment,
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
+		"lora_rank": a.lora_rank,
 		"max_len": a.max_len,
 		"input": input_name(a.input),
 		"train_examples": train_all.len(),
@@ -582,26 +600,13 @@ fn export(a: ExportArgs) -> Result<()> {
 		bail!("threshold {threshold} is not in 0..=10000");
 	}
 	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-	// A run with unfrozen layers ships its own encoder weights (large; see models/.gitignore).
-	let tuned = run_dir.join("encoder");
-	let base = if tuned.join("model.safetensors").is_file() {
-		let dst = out.join("encoder");
-		std::fs::create_dir_all(&dst).with_context(|| format!("creating {}", dst.display()))?;
-		for f in ["config.json", "model.safetensors", "tokenizer.json"] {
-			std::fs::copy(tuned.join(f), dst.join(f))
-				.with_context(|| format!("copying the fine-tuned encoder's {f}"))?;
-		}
-		eprintln!(
-			"export: the run fine-tuned encoder layers; its weights go to {}",
-			dst.display()
-		);
-		dst
-	} else {
-		if out.join("encoder").exists() {
-			std::fs::remove_dir_all(out.join("encoder")).context("removing a stale encoder/")?;
-		}
-		base
-	};
+	// A run with unfrozen layers ships an encoder adapter next to its heads.
+	let adapter = run_dir.join(ADAPTER_FILE);
+	let adapter = adapter.is_file().then_some(adapter);
+	if out.join("encoder").exists() {
+		// Left by exports from before adapters.
+		std::fs::remove_dir_all(out.join("encoder")).context("removing a stale encoder/")?;
+	}
 	let rel = relative(&out, &base)?;
 	let meta: serde_json::Value =
 		serde_json::from_str(&ck.meta).context("the checkpoint's training summary")?;
@@ -620,7 +625,7 @@ fn export(a: ExportArgs) -> Result<()> {
 		max_len: a.max_len,
 		input,
 	};
-	let hash = export_model(&out, &ck.heads, &spec, &rel, &base)?;
+	let hash = export_model(&out, &ck.heads, &spec, &rel, &base, adapter.as_deref())?;
 	// Check that the engine loads it as written.
 	let engine = Engine::load(&out, EngineOptions::default())
 		.with_context(|| format!("the engine refuses the exported model {}", out.display()))?;
@@ -667,6 +672,10 @@ fn engine_fingerprint(engine: &Engine) -> Result<String> {
 				.sha256
 				.clone(),
 		);
+	}
+	// An adapter changes the encoder: its digest joins the fingerprint.
+	if let Some(f) = m.file(FileRole::EncoderAdapter) {
+		digests.push(f.sha256.clone());
 	}
 	Ok(encoder_fingerprint(&digests, m.max_len))
 }

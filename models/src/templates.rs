@@ -247,7 +247,11 @@ mod tests {
 				c.name,
 				c.families.len()
 			);
-			assert!(c.families.iter().any(|f| f.hard), "{} has no hard family", c.name);
+			assert!(
+				c.families.iter().any(|f| f.hard),
+				"{} has no hard family",
+				c.name
+			);
 			for f in &c.families {
 				for t in &f.templates {
 					assert!(seen.insert(*t), "wording repeated: `{t}`");
@@ -261,7 +265,10 @@ mod tests {
 		let e = parse_families("a\nb\n\n#hard\n").unwrap_err();
 		assert!(e.contains("no wordings"), "{e}");
 		let e = parse_families("a {nope}\n").unwrap_err();
-		assert!(e.contains("line 1") && e.contains("unknown slot `{nope}`"), "{e}");
+		assert!(
+			e.contains("line 1") && e.contains("unknown slot `{nope}`"),
+			"{e}"
+		);
 		let e = parse_families("ok\nbad [one]\n").unwrap_err();
 		assert!(e.contains("line 2") && e.contains("two options"), "{e}");
 		let e = parse_families("x\n#hard\n").unwrap_err();

@@ -209,8 +209,15 @@ fn export_then_engine_load_gives_identical_scores_and_reasons() {
 	let base = base();
 	let (texts, x, heads) = trained_fixture();
 	let dir = scratch("export");
-	let hash =
-		export_model(&dir, &heads, &spec(5000), "../base/all-MiniLM-L6-v2", &base).expect("export");
+	let hash = export_model(
+		&dir,
+		&heads,
+		&spec(5000),
+		"../base/all-MiniLM-L6-v2",
+		&base,
+		None,
+	)
+	.expect("export");
 	let engine = load(&dir, &base).expect("engine loads the export");
 	assert_eq!(engine.model_hash(), hash);
 	assert_eq!(engine.manifest().reason_codes, reason_codes());
@@ -298,7 +305,7 @@ fn model_hash_changes_when_any_named_file_changes() {
 	)
 	.map(|o| o.heads)
 	.expect("heads");
-	let h0 = export_model(&model, &heads, &spec(5000), "../enc", &b).expect("export");
+	let h0 = export_model(&model, &heads, &spec(5000), "../enc", &b, None).expect("export");
 	let hash = || veritas_classifier::model_hash(&model, None).expect("hash");
 	assert_eq!(hash(), h0);
 	let manifest: Manifest =
@@ -353,7 +360,15 @@ fn corrupt_or_mismatched_head_is_refused_with_a_clear_error() {
 	)
 	.map(|o| o.heads)
 	.expect("heads");
-	export_model(&dir, &heads, &spec(5000), "../base/all-MiniLM-L6-v2", &base).expect("export");
+	export_model(
+		&dir,
+		&heads,
+		&spec(5000),
+		"../base/all-MiniLM-L6-v2",
+		&base,
+		None,
+	)
+	.expect("export");
 	load(&dir, &base).expect("intact model loads");
 
 	// 1. Bytes changed after export: the manifest digest no longer matches.
@@ -437,13 +452,12 @@ fn embedding_cache_is_keyed_by_texts_and_encoder() {
 	let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn unfreezing_the_top_layer_trains_and_exports_a_loadable_encoder() {
-	use veritas_models::finetune::{finetune, write_encoder, FinetuneConfig};
+fn finetune_fixture(lora_rank: Option<usize>) -> veritas_models::finetune::FinetuneOutcome {
+	use veritas_models::finetune::{finetune, FinetuneConfig};
 	let base = base();
 	let enc = Encoder::load_dir(&base, 128, &EngineOptions::default()).expect("encoder");
 	let (texts, y, r) = fixture_targets();
-	let out = finetune(
+	finetune(
 		&enc,
 		&base,
 		(&texts, &y, &r),
@@ -457,31 +471,45 @@ fn unfreezing_the_top_layer_trains_and_exports_a_loadable_encoder() {
 				..quiet(6)
 			},
 			layers: 1,
-			encoder_lr: 1e-4,
+			encoder_lr: if lora_rank.is_some() { 3e-4 } else { 1e-4 },
+			lora_rank,
 		},
 	)
-	.expect("fine-tuning");
+	.expect("fine-tuning")
+}
+
+/// Exports a fine-tuned run and checks that the engine (base + adapter) reproduces the
+/// training-side scores.
+fn export_and_check(out: &veritas_models::finetune::FinetuneOutcome, tag: &str) -> u64 {
+	use veritas_classifier::authoring::ADAPTER_FILE;
+	use veritas_models::finetune::write_adapter;
+	let base = base();
+	let (texts, _, _) = fixture_targets();
 	let first = out.log[0].train_loss;
 	let last = out.log.last().expect("epochs").train_loss;
-	assert!(last < first, "loss did not fall: {first} -> {last}");
-	// Only the top layer changed, and it did change.
-	assert!(out
-		.tensors
-		.keys()
-		.all(|k| k.starts_with("encoder.layer.5.")));
-	assert_eq!(out.tensors.len(), 16);
-	let dir = scratch("finetune");
-	let tuned = dir.join("encoder");
-	write_encoder(&base, &out.tensors, &tuned).expect("write encoder");
+	assert!(last < first, "{tag}: loss did not fall: {first} -> {last}");
+	let dir = scratch(tag);
+	let adapter = dir.join("run").join(ADAPTER_FILE);
+	write_adapter(&out.tensors, &adapter).expect("write adapter");
 	let model = dir.join("model");
-	export_model(&model, &out.heads, &spec(5000), "../encoder", &tuned).expect("export");
-	let engine = Engine::load(&model, EngineOptions::default()).expect("engine loads");
-	let tuned_enc = Encoder::load_dir(&tuned, 128, &EngineOptions::default()).expect("encoder");
-	let x = tuned_enc.embed(&texts).expect("embed");
+	export_model(
+		&model,
+		&out.heads,
+		&spec(5000),
+		"../base/all-MiniLM-L6-v2",
+		&base,
+		Some(&adapter),
+	)
+	.expect("export");
+	let engine = load(&model, &base).expect("engine loads base + adapter");
+	let tuned = Encoder::load_dir_adapted(&base, Some(&adapter), 128, &EngineOptions::default())
+		.expect("encoder");
+	let x = tuned.embed(&texts).expect("embed");
+	let plain = Encoder::load_dir(&base, 128, &EngineOptions::default()).expect("encoder");
 	assert_ne!(
 		x,
-		enc.embed(&texts).expect("embed"),
-		"the encoder did not change"
+		plain.embed(&texts).expect("embed"),
+		"{tag}: the encoder did not change"
 	);
 	for (i, c) in engine
 		.classify(&texts)
@@ -489,9 +517,40 @@ fn unfreezing_the_top_layer_trains_and_exports_a_loadable_encoder() {
 		.iter()
 		.enumerate()
 	{
-		assert_eq!(c.score, score_of(out.heads.positive_prob(&x[i])));
+		assert_eq!(c.score, score_of(out.heads.positive_prob(&x[i])), "{tag}");
 	}
+	let size = std::fs::metadata(model.join(ADAPTER_FILE))
+		.expect("adapter")
+		.len();
 	let _ = std::fs::remove_dir_all(&dir);
+	size
+}
+
+#[test]
+fn unfreezing_the_top_layer_trains_and_exports_an_adapter_the_engine_applies() {
+	let out = finetune_fixture(None);
+	// Only the top layer changed: its 16 tensors, replaced whole.
+	assert!(out
+		.tensors
+		.keys()
+		.all(|k| k.starts_with("encoder.layer.5.") && !k.contains(".lora_")));
+	assert_eq!(out.tensors.len(), 16);
+	let size = export_and_check(&out, "finetune-full");
+	assert!(size > 6_000_000, "a full layer is ~7 MB, got {size}");
+}
+
+#[test]
+fn lora_fine_tuning_ships_a_small_adapter() {
+	let out = finetune_fixture(Some(4));
+	// Six matrices as (lora_a, lora_b) pairs + 6 biases + 4 LayerNorm tensors.
+	let lora = out.tensors.keys().filter(|k| k.contains(".lora_")).count();
+	assert_eq!(lora, 12);
+	assert_eq!(out.tensors.len(), 22);
+	let size = export_and_check(&out, "finetune-lora");
+	assert!(
+		size < 200_000,
+		"a rank-4 adapter of one layer is small, got {size}"
+	);
 }
 
 /// The hash the chain pins (`MODEL_HASH`, activated by the runtime's genesis presets) is the

@@ -9,6 +9,8 @@ use std::path::Path;
 pub const HEAD_FILE: &str = "head.safetensors";
 /// File name of the optional reason head inside a model directory.
 pub const REASON_HEAD_FILE: &str = "reasons.safetensors";
+/// File name of the optional encoder adapter inside a model directory (see [`crate::adapter`]).
+pub const ADAPTER_FILE: &str = "adapter.safetensors";
 
 /// The non-file fields of a manifest.
 #[derive(Clone, Debug)]
@@ -85,7 +87,7 @@ pub fn write_head(path: &Path, weight: &[f32], bias: &[f32]) -> Result<()> {
 }
 
 /// Writes `dir/manifest.json` for the head(s) already in `dir` (`head.safetensors`, and
-/// `reasons.safetensors` when `reason_head`), listing the base encoder files by the path
+/// `reasons.safetensors` when `reason_head`; `adapter.safetensors` when `adapter`), listing the base encoder files by the path
 /// `encoder_rel/<file>` (relative to `dir`, e.g. `../base/all-MiniLM-L6-v2`) with the digests
 /// of the files in `base_dir` (where they actually are).
 pub fn write_manifest(
@@ -94,6 +96,7 @@ pub fn write_manifest(
 	encoder_rel: &str,
 	base_dir: &Path,
 	reason_head: bool,
+	adapter: bool,
 ) -> Result<Manifest> {
 	let enc = |role, name: &str| -> Result<FileEntry> {
 		Ok(FileEntry {
@@ -117,6 +120,13 @@ pub fn write_manifest(
 			role: FileRole::ReasonHead,
 			path: REASON_HEAD_FILE.into(),
 			sha256: sha256_file(&dir.join(REASON_HEAD_FILE))?,
+		});
+	}
+	if adapter {
+		files.push(FileEntry {
+			role: FileRole::EncoderAdapter,
+			path: ADAPTER_FILE.into(),
+			sha256: sha256_file(&dir.join(ADAPTER_FILE))?,
 		});
 	}
 	let manifest = Manifest {
@@ -177,5 +187,5 @@ pub fn write_demo_model(
 			&pseudo_random(seed ^ 3, r, 0.1),
 		)?;
 	}
-	write_manifest(dir, spec, encoder_rel, base_dir, reasons)
+	write_manifest(dir, spec, encoder_rel, base_dir, reasons, false)
 }

@@ -3,6 +3,7 @@
 use crate::error::{read_file, EngineError, Result};
 use crate::fast::{self, Dims, FastBert};
 use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config, HiddenAct};
 use std::path::{Path, PathBuf};
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
@@ -128,6 +129,8 @@ pub struct EncoderFiles<'a> {
 	pub weights: (&'a [u8], &'a Path),
 	/// `tokenizer.json`.
 	pub tokenizer: (&'a [u8], &'a Path),
+	/// Optional adapter applied to the weights (see [`crate::adapter`]).
+	pub adapter: Option<(&'a [u8], &'a Path)>,
 }
 
 fn make_device(kind: DeviceKind) -> Result<Device> {
@@ -148,6 +151,17 @@ impl Encoder {
 	/// Loads from a folder holding `config.json`, `model.safetensors` and `tokenizer.json`
 	/// (no hash check: use [`crate::Engine::load`] for a verified model).
 	pub fn load_dir(dir: impl AsRef<Path>, max_len: usize, opts: &EngineOptions) -> Result<Self> {
+		Self::load_dir_adapted(dir, None, max_len, opts)
+	}
+
+	/// [`Encoder::load_dir`] with an optional encoder adapter file applied (see
+	/// [`crate::adapter`]).
+	pub fn load_dir_adapted(
+		dir: impl AsRef<Path>,
+		adapter: Option<&Path>,
+		max_len: usize,
+		opts: &EngineOptions,
+	) -> Result<Self> {
 		let dir = dir.as_ref();
 		let hint = " (the base encoder files are not in the repository: run models/fetch-base.sh)";
 		let cp = dir.join("config.json");
@@ -158,11 +172,16 @@ impl Encoder {
 			read_file(&wp, hint)?,
 			read_file(&tp, hint)?,
 		);
+		let a = match adapter {
+			Some(p) => Some((read_file(p, "")?, p)),
+			None => None,
+		};
 		Self::load(
 			EncoderFiles {
 				config: (&c, &cp),
 				weights: (&w, &wp),
 				tokenizer: (&t, &tp),
+				adapter: a.as_ref().map(|(b, p)| (b.as_slice(), *p)),
 			},
 			max_len,
 			opts,
@@ -220,7 +239,15 @@ impl Encoder {
 			path: w_path.to_path_buf(),
 			reason: e.to_string(),
 		};
-		let vb = fast::var_builder(w_bytes, &device).map_err(corrupt)?;
+		let vb = match files.adapter {
+			None => fast::var_builder(w_bytes, &device).map_err(corrupt)?,
+			Some((a_bytes, a_path)) => {
+				let mut tensors =
+					candle_core::safetensors::load_buffer(w_bytes, &device).map_err(corrupt)?;
+				crate::adapter::apply(&mut tensors, a_bytes, a_path, &device)?;
+				VarBuilder::from_tensors(tensors, DType::F32, &device)
+			},
+		};
 		let model = match backend {
 			Backend::Fast => {
 				let dims = Dims {

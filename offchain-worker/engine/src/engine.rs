@@ -230,6 +230,9 @@ impl Engine {
 				config: (&c.0, &c.1),
 				weights: (&w.0, &w.1),
 				tokenizer: (&t.0, &t.1),
+				adapter: files
+					.get(&FileRole::EncoderAdapter)
+					.map(|(b, p)| (b.as_slice(), p.as_path())),
 			},
 			manifest.max_len,
 			opts,

@@ -60,6 +60,14 @@ pub enum EngineError {
 		/// Why.
 		reason: String,
 	},
+	/// An encoder adapter names a tensor the base lacks, or its tensors do not fit.
+	#[error("encoder adapter {path} does not fit the base encoder: {reason}")]
+	AdapterMismatch {
+		/// The adapter file.
+		path: PathBuf,
+		/// Why.
+		reason: String,
+	},
 	/// The encoder's `config.json` is invalid or describes an unsupported model.
 	#[error("invalid encoder config {path}: {reason}")]
 	EncoderConfig {

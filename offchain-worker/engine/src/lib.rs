@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod adapter;
 pub mod authoring;
 pub mod encoder;
 pub mod engine;

@@ -66,6 +66,9 @@ pub enum FileRole {
 	Head,
 	/// Optional reason head: `weight` `[num_reason_codes, hidden]`, `bias` `[num_reason_codes]`.
 	ReasonHead,
+	/// Optional patch of the base encoder's weights (low-rank updates and replaced tensors; see
+	/// [`crate::adapter`]). Lives in the model directory, never redirected with `base_dir`.
+	EncoderAdapter,
 }
 
 impl FileRole {
@@ -192,7 +195,7 @@ impl Manifest {
 	/// Rules: non-empty name; 2..=255 unique non-empty labels; `positive_label` among them; at
 	/// most 256 unique reason codes; `threshold` and `abstain_margin` <= 10000; `max_len` in
 	/// 3..=512; exactly one file of each required role (encoder_config, encoder_weights,
-	/// tokenizer, head) and at most one reason_head; a reason head needs at least one reason
+	/// tokenizer, head), at most one reason_head and at most one encoder_adapter; a reason head needs at least one reason
 	/// code; every path relative, non-empty, unique, without `.`-only components; every sha256
 	/// 64 lowercase hex digits.
 	pub fn validate(&self) -> Result<()> {
@@ -264,6 +267,16 @@ impl Manifest {
 		if reason_heads > 1 {
 			return bad(format!(
 				"`files` holds {reason_heads} reason_head entries, at most 1"
+			));
+		}
+		let adapters = self
+			.files
+			.iter()
+			.filter(|f| f.role == FileRole::EncoderAdapter)
+			.count();
+		if adapters > 1 {
+			return bad(format!(
+				"`files` holds {adapters} encoder_adapter entries, at most 1"
 			));
 		}
 		if reason_heads == 1 && self.reason_codes.is_empty() {
@@ -413,7 +426,10 @@ mod tests {
 	fn memo_scope_strips_only_a_rendered_transfer_prefix() {
 		let m = InputScope::Memo;
 		let cases = [
-			("transfer 1.5 VRT to 5Grw…utQY: rent for may", "rent for may"),
+			(
+				"transfer 1.5 VRT to 5Grw…utQY: rent for may",
+				"rent for may",
+			),
 			("transfer 2 DOT to Bob: fee: 3%", "fee: 3%"),
 			("transfer 2 DOT to Bob: ", ""),
 			("Clause 4: the buyer pays", "Clause 4: the buyer pays"),

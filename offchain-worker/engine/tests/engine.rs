@@ -226,8 +226,10 @@ fn a_memo_model_reads_only_the_memo_of_a_rendered_transfer() {
 	let memo_model = Engine::load(dir.path(), opts()).expect("load");
 	let whole = shared();
 	let memo = "refund for the cancelled order";
-	let rendered = format!("transfer 12.5 VRT to 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY: {memo}");
-	let other = format!("transfer 9000 VRT to 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty: {memo}");
+	let rendered =
+		format!("transfer 12.5 VRT to 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY: {memo}");
+	let other =
+		format!("transfer 9000 VRT to 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty: {memo}");
 	let record = "Clause 4: the buyer pays on delivery";
 	let texts = [memo, rendered.as_str(), other.as_str(), record];
 	let out = memo_model.classify(&texts).expect("classify");
@@ -407,7 +409,7 @@ fn error_corrupt_encoder_weights() {
 		&[0.0; 2],
 	)
 	.unwrap();
-	write_manifest(dir.path(), &spec(), "../base", base.path(), false).unwrap();
+	write_manifest(dir.path(), &spec(), "../base", base.path(), false, false).unwrap();
 	let e = Engine::load(
 		dir.path(),
 		EngineOptions {
@@ -447,6 +449,17 @@ fn error_invalid_manifests() {
 			"no head",
 			Box::new(|v| {
 				v["files"].as_array_mut().unwrap().remove(3);
+			}),
+		),
+		(
+			"two adapters",
+			Box::new(|v| {
+				let sha = "0".repeat(64);
+				for p in ["a.safetensors", "b.safetensors"] {
+					v["files"].as_array_mut().unwrap().push(serde_json::json!({
+						"role": "encoder_adapter", "path": p, "sha256": sha
+					}));
+				}
 			}),
 		),
 	];
