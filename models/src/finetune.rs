@@ -376,11 +376,14 @@ pub fn finetune(
 		);
 	}
 
-	// Fixed standardisation from the initial pooled features of the training split.
+	// Fixed standardisation from the initial pooled features of the training split (texts of
+	// similar length batched together: the order does not matter for sums).
 	let mut sum = vec![0f64; h];
 	let mut sq = vec![0f64; h];
-	for chunk in st_train.chunks(64) {
-		let refs: Vec<&(usize, Vec<f32>)> = chunk.iter().collect();
+	let mut by_len: Vec<usize> = (0..st_train.len()).collect();
+	by_len.sort_by_key(|&i| st_train[i].0);
+	for chunk in by_len.chunks(64) {
+		let refs: Vec<&(usize, Vec<f32>)> = chunk.iter().map(|&i| &st_train[i]).collect();
 		let (x, mask, add) = pad(&refs, h)?;
 		let pooled = pool(&top.forward(&x, &add)?, &mask)?.to_vec2::<f32>()?;
 		for row in pooled {
@@ -464,7 +467,16 @@ pub fn finetune(
 		plan.shuffle(&mut rng);
 		let (mut loss_sum, mut lab_sum, mut batches) = (0.0, 0.0, 0usize);
 		let (mut ty, mut tp) = (Vec::new(), Vec::new());
+		let t_epoch = std::time::Instant::now();
 		for chunk in &plan {
+			if cfg.base.progress && batches > 0 && batches % 100 == 0 {
+				eprintln!(
+					"finetune epoch {epoch}: batch {batches}/{} loss {:.4} ({:.0}s)",
+					plan.len(),
+					loss_sum / batches as f64,
+					t_epoch.elapsed().as_secs_f64()
+				);
+			}
 			let refs: Vec<&(usize, Vec<f32>)> = chunk.iter().map(|&i| &st_train[i]).collect();
 			let (x, mask, add) = pad(&refs, h)?;
 			let mut feat = features(&x, &mask, &add)?;

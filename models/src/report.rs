@@ -263,7 +263,7 @@ pub struct Report {
 	pub sets: Vec<SetReport>,
 	/// Training summary (from `training.json`), if present.
 	pub training: Option<serde_json::Value>,
-	/// Ablation models' reports (name → sets), e.g. without augmentation.
+	/// Other models' reports on the same sets (name → sets), e.g. the frozen-encoder baseline.
 	pub ablations: BTreeMap<String, Vec<SetSummary>>,
 	/// Some misclassified test / perturbed examples.
 	pub errors: Vec<ErrorRow>,
@@ -375,14 +375,14 @@ pub fn markdown(r: &Report) -> String {
 		let _ = writeln!(o, "* {k}: {}", if *v { "met" } else { "**not met**" });
 	}
 	if !r.ablations.is_empty() {
-		let _ = writeln!(o, "\n## Augmentation ablation\n");
-		let _ = writeln!(o, "Same data, seeds and hyper-parameters; the only difference is the training-time augmentation.\n");
+		let _ = writeln!(o, "\n## Comparison (ablations)\n");
+		let _ = writeln!(o, "Same dataset and splits, every model evaluated through the engine; the models differ as their names say (full settings in each model's `training.json`).\n");
 		let _ = writeln!(o, "| model | set | macro-F1 | accuracy | abstain rate |");
 		let _ = writeln!(o, "| --- | --- | ---: | ---: | ---: |");
 		for s in &r.sets {
 			let _ = writeln!(
 				o,
-				"| this model (with augmentation) | {} | {:.4} | {:.4} | {} |",
+				"| **this model** | {} | {:.4} | {:.4} | {} |",
 				s.name,
 				s.macro_f1,
 				s.accuracy,
