@@ -22,7 +22,7 @@ const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
 /// Default model name.
-const DEFAULT_NAME: &str = "veritas-screen-v1";
+const DEFAULT_NAME: &str = "veritas-screen-v2";
 
 #[derive(Parser)]
 #[command(
@@ -160,7 +160,7 @@ struct ExportArgs {
 struct EvalArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Model folder (default models/veritas-screen-v1).
+	/// Model folder (default models/veritas-screen-v2).
 	#[arg(long)]
 	model: Option<PathBuf>,
 	/// Dataset folder (default: models/data/veritas-tx-v2).
