@@ -13,7 +13,8 @@
 //! * Mean pooling, feature standardisation with statistics fixed from the *initial* pooled
 //!   features (folded into the head at the end), seeded input dropout, the linear label and reason
 //!   heads; one AdamW for the encoder layers (small learning rate), one for the heads.
-//! * Early stopping on dev macro-F1, like [`crate::train`].
+//! * Early stopping on dev macro-F1, like [`crate::train`]; optionally both learning rates decay
+//!   linearly to zero over the epoch budget (`lr_decay`).
 //!
 //! The result is an encoder *adapter* (`veritas_classifier::adapter`): the replaced tensors and
 //! the LoRA factors, a small file that the exported model ships next to its heads while the base
@@ -46,6 +47,9 @@ pub struct FinetuneConfig {
 	/// `Some(r)`: train rank-`r` LoRA updates of the unfrozen layers' six weight matrices (plus
 	/// their biases and LayerNorms) instead of every weight; the adapter stays small.
 	pub lora_rank: Option<usize>,
+	/// Decay both learning rates linearly to zero over `base.epochs` epochs (per batch) instead
+	/// of keeping them constant.
+	pub lr_decay: bool,
 }
 
 /// Scale of a LoRA update (`alpha / r` with `alpha = 2 r`), folded into `lora_b` on export.
@@ -456,6 +460,8 @@ pub fn finetune(
 		ProgressBar::hidden()
 	};
 	let bs = cfg.base.batch_size.max(1);
+	let total_steps = (cfg.base.epochs * st_train.len().div_ceil(bs)).max(1);
+	let mut step = 0usize;
 	for epoch in 1..=cfg.base.epochs {
 		order.shuffle(&mut rng);
 		let mut plan: Vec<Vec<usize>> = Vec::new();
@@ -503,8 +509,14 @@ pub fn finetune(
 			let label_loss = cross_entropy(&logits, &yb)?;
 			let loss = (&label_loss + (cross_entropy(&rlogits, &rbt)? * cfg.base.reason_weight)?)?;
 			let grads = loss.backward()?;
+			if cfg.lr_decay {
+				let left = 1.0 - step as f64 / total_steps as f64;
+				opt_head.set_learning_rate(cfg.base.lr * left);
+				opt_enc.set_learning_rate(cfg.encoder_lr * left);
+			}
 			opt_head.step(&grads)?;
 			opt_enc.step(&grads)?;
+			step += 1;
 			loss_sum += loss.to_scalar::<f32>()? as f64;
 			lab_sum += label_loss.to_scalar::<f32>()? as f64;
 			batches += 1;

@@ -104,6 +104,9 @@ struct TrainArgs {
 	/// --unfreeze-layers; 0 = all weights).
 	#[arg(long, default_value_t = 0)]
 	lora_rank: usize,
+	/// Decay the learning rates linearly to zero over --epochs (with --unfreeze-layers).
+	#[arg(long)]
+	lr_decay: bool,
 	/// Truncation length in tokens.
 	#[arg(long, default_value_t = 128)]
 	max_len: usize,
@@ -433,6 +436,7 @@ fn train(a: TrainArgs) -> Result<()> {
 				layers: a.unfreeze_layers,
 				encoder_lr: a.encoder_lr,
 				lora_rank: (a.lora_rank > 0).then_some(a.lora_rank),
+				lr_decay: a.lr_decay,
 			},
 		)?;
 		write_adapter(&ft.tensors, &adapter_path)?;
@@ -474,6 +478,7 @@ fn train(a: TrainArgs) -> Result<()> {
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
 		"lora_rank": a.lora_rank,
+		"lr_decay": a.lr_decay,
 		"max_len": a.max_len,
 		"input": input_name(a.input),
 		"train_examples": train_all.len(),

@@ -473,6 +473,7 @@ fn finetune_fixture(lora_rank: Option<usize>) -> veritas_models::finetune::Finet
 			layers: 1,
 			encoder_lr: if lora_rank.is_some() { 3e-4 } else { 1e-4 },
 			lora_rank,
+			lr_decay: lora_rank.is_some(),
 		},
 	)
 	.expect("fine-tuning")
