@@ -568,3 +568,25 @@ fn published_model_hash_matches_its_files() {
 		"MODEL_HASH is stale: re-export the model"
 	);
 }
+
+/// The published model loads through the engine (base encoder + its adapter, memo input) and
+/// decides plain cases the way a validator should.
+#[test]
+fn published_model_screens_plain_cases() {
+	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("veritas-screen-v2");
+	let engine = load(&dir, &base()).expect("the published model loads");
+	let reasons = engine.manifest().reason_codes.clone();
+	let cases = [
+		("transfer 5 VRT to 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY: rent for May, flat 4B", "legit", "rent"),
+		("transfer 120 VRT to 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty: salary for october", "legit", "salary"),
+		("transfer 5 VRT to 5Grw…utQY: verify your wallet at claim-vrt.xyz to avoid suspension", "illicit", "phishing"),
+		("pay the decryption fee or the files stay locked", "illicit", "ransomware"),
+	];
+	let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
+	let out = engine.classify(&texts).expect("classify");
+	for (c, (text, label, reason)) in out.iter().zip(cases) {
+		assert_eq!(LABELS[c.label as usize], label, "{text}");
+		assert!(!c.abstain, "{text}");
+		assert_eq!(reasons[c.reason as usize], reason, "{text}");
+	}
+}
