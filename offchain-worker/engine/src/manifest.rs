@@ -259,27 +259,16 @@ impl Manifest {
 				));
 			}
 		}
-		let reason_heads = self
-			.files
-			.iter()
-			.filter(|f| f.role == FileRole::ReasonHead)
-			.count();
-		if reason_heads > 1 {
-			return bad(format!(
-				"`files` holds {reason_heads} reason_head entries, at most 1"
-			));
+		for (role, name) in [
+			(FileRole::ReasonHead, "reason_head"),
+			(FileRole::EncoderAdapter, "encoder_adapter"),
+		] {
+			let n = self.files.iter().filter(|f| f.role == role).count();
+			if n > 1 {
+				return bad(format!("`files` holds {n} {name} entries, at most 1"));
+			}
 		}
-		let adapters = self
-			.files
-			.iter()
-			.filter(|f| f.role == FileRole::EncoderAdapter)
-			.count();
-		if adapters > 1 {
-			return bad(format!(
-				"`files` holds {adapters} encoder_adapter entries, at most 1"
-			));
-		}
-		if reason_heads == 1 && self.reason_codes.is_empty() {
+		if self.file(FileRole::ReasonHead).is_some() && self.reason_codes.is_empty() {
 			return bad("a reason_head needs `reason_codes`".into());
 		}
 		for (i, f) in self.files.iter().enumerate() {
