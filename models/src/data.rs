@@ -69,18 +69,31 @@ pub fn reason_codes() -> Vec<String> {
 
 /// Families per category that go to test.
 pub const TEST_FAMILIES: usize = 4;
-/// Families per category that go to dev (train gets the rest).
+/// Families per category that go to dev among the first [`FROZEN_FAMILIES`] (train gets the
+/// rest).
 pub const DEV_FAMILIES: usize = 2;
+/// Families per category whose split is frozen: families `0..FROZEN_FAMILIES` were split when
+/// the dataset had exactly that many (`veritas-tx-v2`) and keep that split, so the test split
+/// stays the same families however many are appended later.
+pub const FROZEN_FAMILIES: usize = 24;
+/// Families per category, among those appended after the first [`FROZEN_FAMILIES`], that go to
+/// dev (the rest go to train; appended families never go to test).
+pub const APPENDED_DEV_FAMILIES: usize = 2;
 
 /// Which split every family of a category goes to: `[split index per family]` (0 train, 1 dev,
 /// 2 test).
 ///
-/// Seeded shuffle of the families: the first [`TEST_FAMILIES`] go to test, the next
-/// [`DEV_FAMILIES`] to dev, the rest to train. Then, so that test holds hard cases while train still sees some: for an
-/// even-numbered category the first hard family is moved into test and the last one into train;
-/// for an odd-numbered category every hard family is moved into train.
+/// The first [`FROZEN_FAMILIES`] families (all of them, if there are fewer): a seeded shuffle,
+/// the first [`TEST_FAMILIES`] go to test, the next [`DEV_FAMILIES`] to dev, the rest to train.
+/// Then, so that test holds hard cases while train still sees some: for an even-numbered
+/// category the first hard family is moved into test and the last one into train; for an
+/// odd-numbered category every hard family is moved into train.
+///
+/// Families appended after those: another seeded shuffle sends [`APPENDED_DEV_FAMILIES`] of them
+/// to dev and the rest to train, so appending families never changes an existing family's split.
 pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> {
-	let n = cat.families.len();
+	let total = cat.families.len();
+	let n = total.min(FROZEN_FAMILIES);
 	let held = (TEST_FAMILIES + DEV_FAMILIES).min(n.saturating_sub(1));
 	let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0x5EED_0000 + cat_index as u64));
 	let mut perm: Vec<usize> = (0..n).collect();
@@ -108,7 +121,7 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 			}
 		}
 	}
-	let mut split = vec![0usize; n];
+	let mut split = vec![0usize; total];
 	for (rank, &f) in perm.iter().enumerate() {
 		split[f] = if rank < TEST_FAMILIES {
 			2
@@ -118,7 +131,21 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 			0
 		};
 	}
+	let mut appended: Vec<usize> = (n..total).collect();
+	let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0xA99E_0000 + cat_index as u64));
+	appended.shuffle(&mut rng);
+	for &f in appended.iter().take(APPENDED_DEV_FAMILIES) {
+		split[f] = 1;
+	}
 	split
+}
+
+/// The random stream of one family's examples: it depends only on the seed and the family's
+/// position, so appending families leaves every existing family's examples as they were.
+fn family_rng(seed: u64, cat_index: usize, family_index: usize) -> ChaCha8Rng {
+	ChaCha8Rng::seed_from_u64(
+		seed.rotate_left(17) ^ ((cat_index as u64) << 32 | family_index as u64),
+	)
 }
 
 /// Generator options.
@@ -126,7 +153,7 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 pub struct GenOptions {
 	/// Seed.
 	pub seed: u64,
-	/// Examples per family (the total is about 25 categories × 24 families × this).
+	/// Examples per family (the total is about 25 categories × 44 families × this).
 	pub per_family: usize,
 }
 
@@ -162,14 +189,19 @@ impl Dataset {
 	}
 }
 
-/// Generates the dataset (deterministic for a seed).
+/// Generates the dataset from the template families (deterministic for a seed).
 pub fn generate(opts: &GenOptions) -> Dataset {
-	let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+	generate_from(categories(), opts)
+}
+
+/// Generates the dataset from `cats` (deterministic for a seed).
+pub fn generate_from(cats: &[Category], opts: &GenOptions) -> Dataset {
 	let mut seen: HashSet<String> = HashSet::new();
 	let mut out = Dataset::default();
-	for (ci, cat) in categories().iter().enumerate() {
+	for (ci, cat) in cats.iter().enumerate() {
 		let splits = family_splits(opts.seed, ci, cat);
 		for (fi, fam) in cat.families.iter().enumerate() {
+			let mut rng = family_rng(opts.seed, ci, fi);
 			for _ in 0..opts.per_family {
 				// Retry a few times to avoid exact duplicates.
 				let mut made = None;
@@ -205,12 +237,18 @@ pub fn generate(opts: &GenOptions) -> Dataset {
 			}
 		}
 	}
-	for (name, v) in [
+	// Each split is shuffled by its own stream, so a split's order depends only on its own rows.
+	for (si, (name, v)) in [
 		("train", &mut out.train),
 		("dev", &mut out.dev),
 		("test", &mut out.test),
-	] {
-		v.shuffle(&mut rng);
+	]
+	.into_iter()
+	.enumerate()
+	{
+		v.shuffle(&mut ChaCha8Rng::seed_from_u64(
+			opts.seed ^ (0x5917_0000 + si as u64),
+		));
 		for (i, e) in v.iter_mut().enumerate() {
 			e.id = format!("{name}-{i:05}");
 		}
@@ -815,6 +853,48 @@ mod tests {
 			assert_eq!(cats.len(), categories().len());
 		}
 		assert!(d.test.iter().any(|e| e.hard) && d.train.iter().any(|e| e.hard));
+	}
+
+	/// The categories as they were with only their first `n` families.
+	fn first_families(n: usize) -> Vec<Category> {
+		categories()
+			.iter()
+			.map(|c| Category {
+				families: c.families.iter().take(n).cloned().collect(),
+				..c.clone()
+			})
+			.collect()
+	}
+
+	#[test]
+	fn appended_families_leave_existing_splits_and_test_examples_alone() {
+		assert!(
+			categories()
+				.iter()
+				.all(|c| c.families.len() > FROZEN_FAMILIES),
+			"every category has appended families"
+		);
+		let before = first_families(FROZEN_FAMILIES);
+		for (ci, (now, then)) in categories().iter().zip(&before).enumerate() {
+			let s_now = family_splits(DEFAULT_SEED, ci, now);
+			let s_then = family_splits(DEFAULT_SEED, ci, then);
+			assert_eq!(&s_now[..FROZEN_FAMILIES], &s_then[..], "{}", now.name);
+			let appended = &s_now[FROZEN_FAMILIES..];
+			assert!(
+				!appended.contains(&2),
+				"{}: appended family in test",
+				now.name
+			);
+			let dev = appended.iter().filter(|&&s| s == 1).count();
+			assert_eq!(dev, APPENDED_DEV_FAMILIES, "{}", now.name);
+		}
+		let o = GenOptions {
+			seed: DEFAULT_SEED,
+			per_family: 4,
+		};
+		let (full, old) = (generate(&o), generate_from(&before, &o));
+		assert_eq!(full.test, old.test);
+		assert!(full.train.len() > old.train.len() && full.dev.len() > old.dev.len());
 	}
 
 	#[test]

@@ -52,6 +52,10 @@ pub struct FinetuneConfig {
 	pub lr_decay: bool,
 }
 
+/// Training texts whose initial pooled features fix the standardisation (a seeded sample when the
+/// split is larger: the mean and spread of 384 features are well estimated from a few thousand).
+pub const STANDARDISE_SAMPLE: usize = 4096;
+
 /// Scale of a LoRA update (`alpha / r` with `alpha = 2 r`), folded into `lora_b` on export.
 pub const LORA_SCALE: f64 = 2.0;
 
@@ -380,11 +384,14 @@ pub fn finetune(
 		);
 	}
 
-	// Fixed standardisation from the initial pooled features of the training split (texts of
-	// similar length batched together: the order does not matter for sums).
+	// Fixed standardisation from the initial pooled features of (a seeded sample of at most
+	// STANDARDISE_SAMPLE texts of) the training split; texts of similar length batched together:
+	// the order does not matter for sums.
 	let mut sum = vec![0f64; h];
 	let mut sq = vec![0f64; h];
 	let mut by_len: Vec<usize> = (0..st_train.len()).collect();
+	by_len.shuffle(&mut ChaCha8Rng::seed_from_u64(cfg.base.seed ^ 0x57A7));
+	by_len.truncate(STANDARDISE_SAMPLE);
 	by_len.sort_by_key(|&i| st_train[i].0);
 	for chunk in by_len.chunks(64) {
 		let refs: Vec<&(usize, Vec<f32>)> = chunk.iter().map(|&i| &st_train[i]).collect();
@@ -397,7 +404,7 @@ pub fn finetune(
 			}
 		}
 	}
-	let n = st_train.len() as f64;
+	let n = by_len.len() as f64;
 	let mu: Vec<f32> = sum.iter().map(|s| (s / n) as f32).collect();
 	let sd: Vec<f32> = sq
 		.iter()

@@ -22,7 +22,7 @@ const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
 /// Default model name.
-const DEFAULT_NAME: &str = "veritas-screen-v2";
+const DEFAULT_NAME: &str = "veritas-screen-v3";
 
 #[derive(Parser)]
 #[command(
@@ -64,7 +64,7 @@ struct Common {
 
 #[derive(Args)]
 struct GenerateArgs {
-	/// Output folder (default: models/data/veritas-tx-v2).
+	/// Output folder (default: models/data/veritas-tx-v3).
 	#[arg(long)]
 	out: Option<PathBuf>,
 	/// Generator seed.
@@ -79,7 +79,7 @@ struct GenerateArgs {
 struct TrainArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Dataset folder (default: models/data/veritas-tx-v2).
+	/// Dataset folder (default: models/data/veritas-tx-v3).
 	#[arg(long)]
 	data: Option<PathBuf>,
 	/// Model name.
@@ -163,10 +163,10 @@ struct ExportArgs {
 struct EvalArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Model folder (default models/veritas-screen-v2).
+	/// Model folder (default models/veritas-screen-v3).
 	#[arg(long)]
 	model: Option<PathBuf>,
-	/// Dataset folder (default: models/data/veritas-tx-v2).
+	/// Dataset folder (default: models/data/veritas-tx-v3).
 	#[arg(long)]
 	data: Option<PathBuf>,
 	/// Other model folders to compare on test / test_perturbed, as NAME=DIR (repeatable).
@@ -235,7 +235,7 @@ fn cache_dir(c: &Common) -> Option<PathBuf> {
 
 fn data_dir(d: &Option<PathBuf>) -> PathBuf {
 	d.clone()
-		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v2"))
+		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v3"))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
