@@ -468,7 +468,7 @@ pub fn markdown(r: &Report) -> String {
 		cal_table(&mut o, &s.calibration_near_threshold);
 		let _ = writeln!(o, "\nAll scores (10 bins):\n");
 		cal_table(&mut o, &s.calibration);
-		let _ = writeln!(
+		let _ = write!(
 			o,
 			"\nAbstain rate by margin (score units): {}",
 			s.abstain_by_margin
