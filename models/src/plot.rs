@@ -106,16 +106,17 @@ fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 		.map(|m| m * mag)
 		.find(|s| *s >= raw)
 		.unwrap_or(mag * 10.0);
-	let mut t = (lo / step).ceil() * step;
-	let mut v = Vec::new();
-	while t <= hi + 1e-9 {
-		v.push(t);
-		t += step;
-	}
-	v
+	// Ticks are whole multiples of the step (no accumulated rounding); `+ 0.0` turns the `-0`
+	// that `ceil` gives for a slightly negative `lo` into `0`.
+	let first = (lo / step).ceil() as i64;
+	(first..)
+		.map(|k| k as f64 * step + 0.0)
+		.take_while(|t| *t <= hi + 1e-9)
+		.collect()
 }
 
 fn fmt_tick(v: f64) -> String {
+	let v = if v.abs() < 1e-12 { 0.0 } else { v };
 	if v.abs() >= 100.0 || v.fract().abs() < 1e-9 {
 		format!("{v:.0}")
 	} else if v.abs() >= 1.0 {
@@ -210,4 +211,17 @@ pub fn render_png(path: &Path, panels: &[Panel<'_>], panel_w: usize, h: usize) -
 	wr.write_image_data(&c.px).context("png data")?;
 	wr.finish().context("png finish")?;
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn ticks_are_round_and_zero_has_no_sign() {
+		let t = nice_ticks(-0.004, 0.31, 6);
+		let labels: Vec<String> = t.iter().map(|&v| fmt_tick(v)).collect();
+		assert_eq!(labels, ["0", "0.10", "0.20", "0.30"]);
+		assert_eq!(fmt_tick(-0.0), "0");
+	}
 }
