@@ -897,6 +897,51 @@ mod tests {
 		assert!(full.train.len() > old.train.len() && full.dev.len() > old.dev.len());
 	}
 
+	/// Word set of a wording for the leak check: lower case, only `a-z 0-9 { }` kept.
+	fn words(wording: &str) -> HashSet<String> {
+		wording
+			.to_lowercase()
+			.chars()
+			.filter(|c| {
+				c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '{' | '}' | ' ')
+			})
+			.collect::<String>()
+			.split_whitespace()
+			.map(str::to_string)
+			.collect()
+	}
+
+	/// Appended families were filtered against the dev and test families before they were
+	/// added (`families/README.md`, "Provenance"); this keeps it so: no appended wording shares
+	/// half or more of its words with a wording of a frozen dev or test family.
+	#[test]
+	fn appended_families_do_not_leak_dev_or_test_wordings() {
+		for (ci, cat) in categories().iter().enumerate() {
+			let splits = family_splits(DEFAULT_SEED, ci, cat);
+			let held: Vec<(usize, HashSet<String>)> = cat.families[..FROZEN_FAMILIES]
+				.iter()
+				.enumerate()
+				.filter(|(f, _)| splits[*f] != 0)
+				.flat_map(|(f, fam)| fam.templates.iter().map(move |t| (f, words(t))))
+				.collect();
+			for (f, fam) in cat.families.iter().enumerate().skip(FROZEN_FAMILIES) {
+				for t in &fam.templates {
+					let w = words(t);
+					for (g, h) in &held {
+						let shared = w.intersection(h).count() as f64;
+						let jaccard = shared / (w.union(h).count().max(1) as f64);
+						assert!(
+							jaccard < 0.5,
+							"{}/{f} `{t}` repeats held-out family {}/{g} (Jaccard {jaccard:.2})",
+							cat.name,
+							cat.name
+						);
+					}
+				}
+			}
+		}
+	}
+
 	#[test]
 	fn generation_is_deterministic() {
 		let o = GenOptions {
