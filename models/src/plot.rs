@@ -106,11 +106,11 @@ fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 		.map(|m| m * mag)
 		.find(|s| *s >= raw)
 		.unwrap_or(mag * 10.0);
-	// Ticks are whole multiples of the step (no accumulated rounding); `+ 0.0` turns the `-0`
-	// that `ceil` gives for a slightly negative `lo` into `0`.
+	// Ticks are whole multiples of the step (no accumulated rounding); `fmt_tick` prints any
+	// signed zero as `0`.
 	let first = (lo / step).ceil() as i64;
 	(first..)
-		.map(|k| k as f64 * step + 0.0)
+		.map(|k| k as f64 * step)
 		.take_while(|t| *t <= hi + 1e-9)
 		.collect()
 }
