@@ -79,6 +79,38 @@ pub const FROZEN_FAMILIES: usize = 24;
 /// Families per category, among those appended after the first [`FROZEN_FAMILIES`], that go to
 /// dev (the rest go to train; appended families never go to test).
 pub const APPENDED_DEV_FAMILIES: usize = 2;
+/// Families per category when `veritas-tx-v3` was cut: the [`APPENDED_DEV_FAMILIES`] dev
+/// families were drawn from families `FROZEN_FAMILIES..` up to this count. Families appended
+/// after these go to train, so dev stays the same families in later dataset versions and a model
+/// trained on an earlier version never trained on a later dev family. A category missing here
+/// draws from all its appended families.
+pub const DEV_POOL_END: &[(&str, usize)] = &[
+	("bribery", 42),
+	("darknet_goods", 44),
+	("donation", 43),
+	("extortion", 44),
+	("fake_airdrop", 44),
+	("family_support", 42),
+	("impersonation", 44),
+	("investment_scam", 44),
+	("invoice", 44),
+	("loan_repayment", 44),
+	("medical", 43),
+	("money_laundering", 44),
+	("phishing", 44),
+	("ransomware", 44),
+	("refund", 44),
+	("rent", 42),
+	("retail", 44),
+	("romance_scam", 44),
+	("salary", 41),
+	("sanctions_evasion", 44),
+	("subscription", 42),
+	("supply_chain", 40),
+	("tax", 42),
+	("travel", 42),
+	("utilities", 40),
+];
 
 /// Which split every family of a category goes to: `[split index per family]` (0 train, 1 dev,
 /// 2 test).
@@ -89,8 +121,9 @@ pub const APPENDED_DEV_FAMILIES: usize = 2;
 /// category the first hard family is moved into test and the last one into train; for an
 /// odd-numbered category every hard family is moved into train.
 ///
-/// Families appended after those: another seeded shuffle sends [`APPENDED_DEV_FAMILIES`] of them
-/// to dev and the rest to train, so appending families never changes an existing family's split.
+/// Families appended after those, up to the category's [`DEV_POOL_END`]: another seeded shuffle
+/// sends [`APPENDED_DEV_FAMILIES`] of them to dev and the rest to train. Families past the pool
+/// go to train. So appending families never changes an existing family's split.
 pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> {
 	let total = cat.families.len();
 	let n = total.min(FROZEN_FAMILIES);
@@ -131,7 +164,11 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 			0
 		};
 	}
-	let mut appended: Vec<usize> = (n..total).collect();
+	let pool_end = DEV_POOL_END
+		.iter()
+		.find(|(name, _)| *name == cat.name)
+		.map_or(total, |&(_, end)| end.clamp(n, total));
+	let mut appended: Vec<usize> = (n..pool_end).collect();
 	let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0xA99E_0000 + cat_index as u64));
 	appended.shuffle(&mut rng);
 	for &f in appended.iter().take(APPENDED_DEV_FAMILIES) {
@@ -153,8 +190,11 @@ fn family_rng(seed: u64, cat_index: usize, family_index: usize) -> ChaCha8Rng {
 pub struct GenOptions {
 	/// Seed.
 	pub seed: u64,
-	/// Examples per family (the total is about 25 categories × 44 families × this).
+	/// Examples per dev and test family.
 	pub per_family: usize,
+	/// Examples per train family (more families with fewer examples each keep the training
+	/// cost flat as families are appended).
+	pub train_per_family: usize,
 }
 
 impl Default for GenOptions {
@@ -162,6 +202,7 @@ impl Default for GenOptions {
 		Self {
 			seed: DEFAULT_SEED,
 			per_family: 30,
+			train_per_family: 30,
 		}
 	}
 }
@@ -202,7 +243,11 @@ pub fn generate_from(cats: &[Category], opts: &GenOptions) -> Dataset {
 		let splits = family_splits(opts.seed, ci, cat);
 		for (fi, fam) in cat.families.iter().enumerate() {
 			let mut rng = family_rng(opts.seed, ci, fi);
-			for _ in 0..opts.per_family {
+			let count = match splits[fi] {
+				0 => opts.train_per_family,
+				_ => opts.per_family,
+			};
+			for _ in 0..count {
 				// Retry a few times to avoid exact duplicates.
 				let mut made = None;
 				for _ in 0..40 {
@@ -844,6 +889,7 @@ mod tests {
 		let d = generate(&GenOptions {
 			seed: 7,
 			per_family: 6,
+			train_per_family: 3,
 		});
 		let fams = |v: &Vec<Example>| v.iter().map(|e| e.family.clone()).collect::<HashSet<_>>();
 		let (a, b, c) = (fams(&d.train), fams(&d.dev), fams(&d.test));
@@ -891,10 +937,44 @@ mod tests {
 		let o = GenOptions {
 			seed: DEFAULT_SEED,
 			per_family: 4,
+			train_per_family: 4,
 		};
 		let (full, old) = (generate(&o), generate_from(&before, &o));
 		assert_eq!(full.test, old.test);
 		assert!(full.train.len() > old.train.len() && full.dev.len() > old.dev.len());
+	}
+
+	#[test]
+	fn families_past_the_dev_pool_go_to_train_and_leave_dev_and_test_alone() {
+		let now = categories();
+		// Every category grows by two families (stand-ins: copies of its first two).
+		let grown: Vec<Category> = now
+			.iter()
+			.map(|c| Category {
+				families: c.families.iter().chain(&c.families[..2]).cloned().collect(),
+				..c.clone()
+			})
+			.collect();
+		for (ci, (g, c)) in grown.iter().zip(now).enumerate() {
+			let (s_grown, s_now) = (
+				family_splits(DEFAULT_SEED, ci, g),
+				family_splits(DEFAULT_SEED, ci, c),
+			);
+			assert_eq!(&s_grown[..c.families.len()], &s_now[..], "{}", c.name);
+			let pool_end = DEV_POOL_END.iter().find(|(name, _)| *name == c.name);
+			let Some(&(_, pool_end)) = pool_end else {
+				panic!("{} has no DEV_POOL_END entry", c.name);
+			};
+			assert!(s_grown[pool_end..].iter().all(|&s| s == 0), "{}", c.name);
+		}
+		let o = GenOptions {
+			seed: DEFAULT_SEED,
+			per_family: 3,
+			train_per_family: 2,
+		};
+		let (a, b) = (generate_from(&grown, &o), generate_from(now, &o));
+		assert_eq!((a.dev, a.test), (b.dev, b.test));
+		assert_eq!(a.train.len(), b.train.len() + 2 * 2 * now.len());
 	}
 
 	/// Word set of a wording for the leak check: lower case, only `a-z 0-9 { }` kept.
@@ -912,19 +992,21 @@ mod tests {
 	}
 
 	/// Appended families were filtered against the dev and test families before they were
-	/// added (`families/README.md`, "Provenance"); this keeps it so: no appended wording shares
-	/// half or more of its words with a wording of a frozen dev or test family.
+	/// added (`families/README.md`, "Provenance"); this keeps it so: no appended training
+	/// wording shares half or more of its words with a wording of a dev or test family.
 	#[test]
 	fn appended_families_do_not_leak_dev_or_test_wordings() {
 		for (ci, cat) in categories().iter().enumerate() {
 			let splits = family_splits(DEFAULT_SEED, ci, cat);
-			let held: Vec<(usize, HashSet<String>)> = cat.families[..FROZEN_FAMILIES]
+			let held: Vec<(usize, HashSet<String>)> = cat
+				.families
 				.iter()
 				.enumerate()
 				.filter(|(f, _)| splits[*f] != 0)
 				.flat_map(|(f, fam)| fam.templates.iter().map(move |t| (f, words(t))))
 				.collect();
-			for (f, fam) in cat.families.iter().enumerate().skip(FROZEN_FAMILIES) {
+			let appended_train = cat.families.iter().enumerate().skip(FROZEN_FAMILIES);
+			for (f, fam) in appended_train.filter(|(f, _)| splits[*f] == 0) {
 				for t in &fam.templates {
 					let w = words(t);
 					for (g, h) in &held {
@@ -947,6 +1029,7 @@ mod tests {
 		let o = GenOptions {
 			seed: 11,
 			per_family: 3,
+			train_per_family: 3,
 		};
 		assert_eq!(generate(&o).test, generate(&o).test);
 	}

@@ -70,9 +70,12 @@ struct GenerateArgs {
 	/// Generator seed.
 	#[arg(long, default_value_t = data::DEFAULT_SEED)]
 	seed: u64,
-	/// Examples per template family (see models/families/).
+	/// Examples per dev and test template family (see models/families/).
 	#[arg(long, default_value_t = GenOptions::default().per_family)]
 	per_family: usize,
+	/// Examples per train template family.
+	#[arg(long, default_value_t = GenOptions::default().train_per_family)]
+	train_per_family: usize,
 }
 
 #[derive(Args)]
@@ -265,6 +268,7 @@ fn generate(a: GenerateArgs) -> Result<()> {
 	let ds = data::generate(&GenOptions {
 		seed: a.seed,
 		per_family: a.per_family,
+		train_per_family: a.train_per_family,
 	});
 	let perturbed = data::perturbed_copy(&ds.test, PERTURB_TEST_SEED, PERTURB_OPS);
 	data::write_jsonl(&out.join("train.jsonl"), &ds.train)?;
@@ -275,6 +279,7 @@ fn generate(a: GenerateArgs) -> Result<()> {
 	let mut stats = serde_json::Map::new();
 	stats.insert("seed".into(), a.seed.into());
 	stats.insert("per_family".into(), a.per_family.into());
+	stats.insert("train_per_family".into(), a.train_per_family.into());
 	stats.insert("perturb_seed".into(), PERTURB_TEST_SEED.into());
 	for (name, v) in [
 		("train", &ds.train),
