@@ -202,7 +202,7 @@ impl Default for GenOptions {
 		Self {
 			seed: DEFAULT_SEED,
 			per_family: 30,
-			train_per_family: 30,
+			train_per_family: 20,
 		}
 	}
 }
