@@ -1,11 +1,11 @@
 //! Builds the wasm runtime (`WASM_BINARY`) with substrate-wasm-builder, and turns the published
-//! model (`models/veritas-screen-v3`: `manifest.json` and `MODEL_HASH`) into constants that the
+//! model (`models/veritas-screen-v4`: `manifest.json` and `MODEL_HASH`) into constants that the
 //! genesis presets activate, so the dev and local chains pin that model's hash from block 0.
 
 use std::{env, fs, path::PathBuf};
 
 /// The model the presets activate, relative to this crate.
-const PUBLISHED_MODEL: &str = "../models/veritas-screen-v3";
+const PUBLISHED_MODEL: &str = "../models/veritas-screen-v4";
 
 fn main() {
 	write_published_model();

@@ -22,7 +22,7 @@ const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
 /// Default model name.
-const DEFAULT_NAME: &str = "veritas-screen-v3";
+const DEFAULT_NAME: &str = "veritas-screen-v4";
 
 #[derive(Parser)]
 #[command(
@@ -166,7 +166,7 @@ struct ExportArgs {
 struct EvalArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Model folder (default models/veritas-screen-v3).
+	/// Model folder (default models/veritas-screen-v4).
 	#[arg(long)]
 	model: Option<PathBuf>,
 	/// Dataset folder (default: models/data/veritas-tx-v4).

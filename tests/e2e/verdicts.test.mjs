@@ -59,8 +59,8 @@ describe('verdicts on a dev chain', () => {
   });
 
   test('the dev chain starts with the published model active', async () => {
-    const published = readFileSync(new URL('../../models/veritas-screen-v3/MODEL_HASH', import.meta.url), 'utf8').trim();
-    const manifest = JSON.parse(readFileSync(new URL('../../models/veritas-screen-v3/manifest.json', import.meta.url), 'utf8'));
+    const published = readFileSync(new URL('../../models/veritas-screen-v4/MODEL_HASH', import.meta.url), 'utf8').trim();
+    const manifest = JSON.parse(readFileSync(new URL('../../models/veritas-screen-v4/manifest.json', import.meta.url), 'utf8'));
     const active = (await api.call.verdictsApi.activeModel()).unwrap().toJSON();
     assert.equal(active.hash, published);
     assert.equal(active.threshold, manifest.threshold);
