@@ -64,7 +64,7 @@ struct Common {
 
 #[derive(Args)]
 struct GenerateArgs {
-	/// Output folder (default: models/data/veritas-tx-v4).
+	/// Output folder (default: models/data/veritas-tx-v5).
 	#[arg(long)]
 	out: Option<PathBuf>,
 	/// Generator seed.
@@ -82,7 +82,7 @@ struct GenerateArgs {
 struct TrainArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Dataset folder (default: models/data/veritas-tx-v4).
+	/// Dataset folder (default: models/data/veritas-tx-v5).
 	#[arg(long)]
 	data: Option<PathBuf>,
 	/// Model name.
@@ -169,7 +169,7 @@ struct EvalArgs {
 	/// Model folder (default models/veritas-screen-v4).
 	#[arg(long)]
 	model: Option<PathBuf>,
-	/// Dataset folder (default: models/data/veritas-tx-v4).
+	/// Dataset folder (default: models/data/veritas-tx-v5).
 	#[arg(long)]
 	data: Option<PathBuf>,
 	/// Other model folders to compare on test / test_perturbed, as NAME=DIR (repeatable).
@@ -238,7 +238,7 @@ fn cache_dir(c: &Common) -> Option<PathBuf> {
 
 fn data_dir(d: &Option<PathBuf>) -> PathBuf {
 	d.clone()
-		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v4"))
+		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v5"))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
