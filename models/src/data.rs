@@ -112,6 +112,14 @@ pub const DEV_POOL_END: &[(&str, usize)] = &[
 	("utilities", 40),
 ];
 
+/// The category's [`DEV_POOL_END`] entry, if it has one.
+fn dev_pool_end(category: &str) -> Option<usize> {
+	DEV_POOL_END
+		.iter()
+		.find(|(name, _)| *name == category)
+		.map(|&(_, end)| end)
+}
+
 /// Which split every family of a category goes to: `[split index per family]` (0 train, 1 dev,
 /// 2 test).
 ///
@@ -164,10 +172,7 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 			0
 		};
 	}
-	let pool_end = DEV_POOL_END
-		.iter()
-		.find(|(name, _)| *name == cat.name)
-		.map_or(total, |&(_, end)| end.clamp(n, total));
+	let pool_end = dev_pool_end(cat.name).map_or(total, |end| end.clamp(n, total));
 	let mut appended: Vec<usize> = (n..pool_end).collect();
 	let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0xA99E_0000 + cat_index as u64));
 	appended.shuffle(&mut rng);
@@ -961,8 +966,7 @@ mod tests {
 				family_splits(DEFAULT_SEED, ci, c),
 			);
 			assert_eq!(&s_grown[..c.families.len()], &s_now[..], "{}", c.name);
-			let pool_end = DEV_POOL_END.iter().find(|(name, _)| *name == c.name);
-			let Some(&(_, pool_end)) = pool_end else {
+			let Some(pool_end) = dev_pool_end(c.name) else {
 				panic!("{} has no DEV_POOL_END entry", c.name);
 			};
 			assert!(s_grown[pool_end..].iter().all(|&s| s == 0), "{}", c.name);
