@@ -1,11 +1,12 @@
 //! Builds the wasm runtime (`WASM_BINARY`) with substrate-wasm-builder, and turns the published
-//! model (`models/veritas-screen-v4`: `manifest.json` and `MODEL_HASH`) into constants that the
-//! genesis presets activate, so the dev and local chains pin that model's hash from block 0.
+//! model (the folder that `models/PUBLISHED` names: its `manifest.json` and `MODEL_HASH`) into
+//! constants that the genesis presets activate, so the dev and local chains pin that model's hash
+//! from block 0.
 
 use std::{env, fs, path::PathBuf};
 
-/// The model the presets activate, relative to this crate.
-const PUBLISHED_MODEL: &str = "../models/veritas-screen-v4";
+/// The file naming the model the presets activate (a folder of `models/`), relative to this crate.
+const PUBLISHED: &str = "../models/PUBLISHED";
 
 fn main() {
 	write_published_model();
@@ -13,8 +14,12 @@ fn main() {
 }
 
 fn write_published_model() {
-	let dir =
-		PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join(PUBLISHED_MODEL);
+	let published =
+		PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join(PUBLISHED);
+	println!("cargo:rerun-if-changed={}", published.display());
+	let name = fs::read_to_string(&published)
+		.unwrap_or_else(|e| panic!("reading {}: {e}", published.display()));
+	let dir = published.with_file_name(name.trim());
 	let manifest_path = dir.join("manifest.json");
 	let hash_path = dir.join("MODEL_HASH");
 	println!("cargo:rerun-if-changed={}", manifest_path.display());

@@ -1,7 +1,7 @@
 //! `veritas-models`: generate the dataset, train, export, evaluate and try a Veritas model.
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
@@ -21,8 +21,19 @@ const PERTURB_TEST_SEED: u64 = 1001;
 const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
-/// Default model name.
-const DEFAULT_NAME: &str = "veritas-screen-v4";
+/// Dataset that `generate` writes and the other commands read by default, in `models/data/`.
+const DEFAULT_DATA: &str = "veritas-tx-v5";
+
+/// The published model (the folder in `models/` that the chain pins), as named by
+/// `models/PUBLISHED`; the default model of every command.
+fn published_name() -> &'static str {
+	include_str!("../PUBLISHED").trim()
+}
+
+/// Help line of the `--data` options.
+fn data_help() -> String {
+	format!("Dataset folder (default: models/data/{DEFAULT_DATA})")
+}
 
 #[derive(Parser)]
 #[command(
@@ -64,8 +75,8 @@ struct Common {
 
 #[derive(Args)]
 struct GenerateArgs {
-	/// Output folder (default: models/data/veritas-tx-v5).
-	#[arg(long)]
+	/// Output folder.
+	#[arg(long, help = format!("Output folder (default: models/data/{DEFAULT_DATA})"))]
 	out: Option<PathBuf>,
 	/// Generator seed.
 	#[arg(long, default_value_t = data::DEFAULT_SEED)]
@@ -82,11 +93,11 @@ struct GenerateArgs {
 struct TrainArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Dataset folder (default: models/data/veritas-tx-v5).
-	#[arg(long)]
+	/// Dataset folder.
+	#[arg(long, help = data_help())]
 	data: Option<PathBuf>,
 	/// Model name.
-	#[arg(long, default_value = DEFAULT_NAME)]
+	#[arg(long, default_value = published_name())]
 	name: String,
 	/// Model folder that receives curves.csv, curves.png and training.json (default models/<name>).
 	#[arg(long)]
@@ -140,7 +151,7 @@ struct ExportArgs {
 	#[command(flatten)]
 	common: Common,
 	/// Model name (manifest `name`).
-	#[arg(long, default_value = DEFAULT_NAME)]
+	#[arg(long, default_value = published_name())]
 	name: String,
 	/// Model version.
 	#[arg(long, default_value_t = 1)]
@@ -166,11 +177,11 @@ struct ExportArgs {
 struct EvalArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Model folder (default models/veritas-screen-v4).
-	#[arg(long)]
+	/// Model folder.
+	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
 	model: Option<PathBuf>,
-	/// Dataset folder (default: models/data/veritas-tx-v5).
-	#[arg(long)]
+	/// Dataset folder.
+	#[arg(long, help = data_help())]
 	data: Option<PathBuf>,
 	/// Other model folders to compare on test / test_perturbed, as NAME=DIR (repeatable).
 	#[arg(long)]
@@ -178,12 +189,63 @@ struct EvalArgs {
 	/// Print only; do not write report.md / report.json.
 	#[arg(long)]
 	no_write: bool,
+	/// Splits to evaluate, comma-separated. Choosing between models reads dev only
+	/// (`--sets dev --no-write`); a written report covers all three.
+	#[arg(
+		long,
+		value_enum,
+		value_delimiter = ',',
+		default_value = "test,test_perturbed,dev"
+	)]
+	sets: Vec<EvalSet>,
+}
+
+/// A split that `eval` can score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EvalSet {
+	/// The held-out test split.
+	Test,
+	/// Its perturbed copy.
+	#[value(name = "test_perturbed")]
+	TestPerturbed,
+	/// The dev split (model selection).
+	Dev,
+}
+
+impl EvalSet {
+	/// Every split, in report order.
+	const ALL: [EvalSet; 3] = [EvalSet::Test, EvalSet::TestPerturbed, EvalSet::Dev];
+
+	/// File stem of the split in a dataset folder.
+	fn file_stem(self) -> &'static str {
+		match self {
+			EvalSet::Test => "test",
+			EvalSet::TestPerturbed => "test_perturbed",
+			EvalSet::Dev => "dev",
+		}
+	}
+}
+
+/// The splits `eval` scores, in report order, or why the request cannot be met: a report must
+/// cover every split, so fewer sets need `--no-write`.
+fn eval_sets(requested: &[EvalSet], write: bool) -> Result<Vec<EvalSet>> {
+	let sets: Vec<EvalSet> = EvalSet::ALL
+		.into_iter()
+		.filter(|s| requested.contains(s))
+		.collect();
+	if sets.is_empty() {
+		bail!("--sets names no split");
+	}
+	if write && sets.len() < EvalSet::ALL.len() {
+		bail!("a report covers test, test_perturbed and dev; add --no-write to score fewer sets");
+	}
+	Ok(sets)
 }
 
 #[derive(Args)]
 struct ClassifyArgs {
 	/// Model folder.
-	#[arg(long)]
+	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
 	model: Option<PathBuf>,
 	/// Texts.
 	#[arg(required = true)]
@@ -238,7 +300,7 @@ fn cache_dir(c: &Common) -> Option<PathBuf> {
 
 fn data_dir(d: &Option<PathBuf>) -> PathBuf {
 	d.clone()
-		.unwrap_or_else(|| models_root().join("data").join("veritas-tx-v5"))
+		.unwrap_or_else(|| models_root().join("data").join(DEFAULT_DATA))
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -692,13 +754,17 @@ fn engine_fingerprint(engine: &Engine) -> Result<String> {
 
 fn eval(a: EvalArgs) -> Result<()> {
 	let root = models_root();
-	let model = a.model.clone().unwrap_or_else(|| root.join(DEFAULT_NAME));
+	let model = a
+		.model
+		.clone()
+		.unwrap_or_else(|| root.join(published_name()));
 	let data = data_dir(&a.data);
 	let cache = cache_dir(&a.common);
 	let opts = EngineOptions {
 		base_dir: a.common.base.clone(),
 		..Default::default()
 	};
+	let wanted = eval_sets(&a.sets, !a.no_write)?;
 	let engine = Engine::load(&model, opts.clone())
 		.with_context(|| format!("loading model {}", model.display()))?;
 	let fp = engine_fingerprint(&engine)?;
@@ -706,7 +772,7 @@ fn eval(a: EvalArgs) -> Result<()> {
 	let mut sets = Vec::new();
 	let mut errors = Vec::new();
 	let mut loaded: Vec<(String, Vec<Example>, Vec<Vec<f32>>)> = Vec::new();
-	for name in ["test", "test_perturbed", "dev"] {
+	for name in wanted.into_iter().map(EvalSet::file_stem) {
 		let ex = data::read_split(&data, name)?;
 		let embs = embed_cached(
 			engine.encoder(),
@@ -828,7 +894,7 @@ fn classify(a: ClassifyArgs) -> Result<()> {
 	let model = a
 		.model
 		.clone()
-		.unwrap_or_else(|| models_root().join(DEFAULT_NAME));
+		.unwrap_or_else(|| models_root().join(published_name()));
 	let engine = Engine::load(&model, EngineOptions::default())
 		.with_context(|| format!("loading model {}", model.display()))?;
 	let refs: Vec<&str> = a.texts.iter().map(String::as_str).collect();
@@ -846,4 +912,37 @@ fn classify(a: ClassifyArgs) -> Result<()> {
 		);
 	}
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn eval_scores_the_requested_sets_in_report_order() {
+		let sets = eval_sets(&[EvalSet::Dev, EvalSet::Test], false).expect("print-only");
+		assert_eq!(sets, [EvalSet::Test, EvalSet::Dev]);
+		assert_eq!(
+			eval_sets(&EvalSet::ALL, true).expect("a full report"),
+			EvalSet::ALL
+		);
+	}
+
+	#[test]
+	fn a_written_report_needs_every_set() {
+		let err = eval_sets(&[EvalSet::Dev], true).expect_err("a dev-only report");
+		assert!(err.to_string().contains("--no-write"), "{err}");
+		assert!(eval_sets(&[], false).is_err());
+	}
+
+	#[test]
+	fn sets_parse_from_the_command_line() {
+		let cli = Cli::try_parse_from(["veritas-models", "eval", "--sets", "dev,test_perturbed"])
+			.expect("parses");
+		let Cmd::Eval(a) = cli.cmd else {
+			panic!("not eval")
+		};
+		assert_eq!(a.sets, [EvalSet::Dev, EvalSet::TestPerturbed]);
+		assert!(Cli::try_parse_from(["veritas-models", "eval", "--sets", "train"]).is_err());
+	}
 }

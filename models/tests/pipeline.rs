@@ -554,11 +554,18 @@ fn lora_fine_tuning_ships_a_small_adapter() {
 	);
 }
 
+/// The published model's folder, as `models/PUBLISHED` names it.
+fn published_dir() -> PathBuf {
+	let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+	let name = std::fs::read_to_string(root.join("PUBLISHED")).expect("models/PUBLISHED exists");
+	root.join(name.trim())
+}
+
 /// The hash the chain pins (`MODEL_HASH`, activated by the runtime's genesis presets) is the
 /// hash of the published folder as it is on disk.
 #[test]
 fn published_model_hash_matches_its_files() {
-	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("veritas-screen-v4");
+	let dir = published_dir();
 	let recorded = std::fs::read_to_string(dir.join("MODEL_HASH")).expect("MODEL_HASH exists");
 	let computed = veritas_classifier::manifest::model_hash(&dir, Some(&base()))
 		.expect("the published model's files are all present and match the manifest");
@@ -573,7 +580,7 @@ fn published_model_hash_matches_its_files() {
 /// decides plain cases the way a validator should.
 #[test]
 fn published_model_screens_plain_cases() {
-	let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("veritas-screen-v4");
+	let dir = published_dir();
 	let engine = load(&dir, &base()).expect("the published model loads");
 	let reasons = engine.manifest().reason_codes.clone();
 	let cases = [

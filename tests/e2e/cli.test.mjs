@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode } from './harness.mjs';
+import { publishedModel, runNode } from './harness.mjs';
 
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 const BOB = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
@@ -24,7 +24,7 @@ function assertPlainSpec(spec, { authorities }) {
   assert.ok(endowed.includes(ALICE) && endowed.includes(BOB), 'dev accounts not endowed');
   assert.equal(patch.sudo.key, ALICE);
   assert.equal(patch.session, undefined, 'no session section in genesis');
-  const published = readFileSync(new URL('../../models/veritas-screen-v4/MODEL_HASH', import.meta.url), 'utf8').trim();
+  const published = publishedModel().hash;
   const hash = '0x' + Buffer.from(patch.verdicts.model.hash).toString('hex');
   assert.equal(hash, published, 'the preset does not activate the published model');
   assert.ok(spec.genesis.runtimeGenesis.code.startsWith('0x'), 'wasm code missing');

@@ -2,7 +2,7 @@
 // for its RPC, and stop it again whatever happens to the test.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,16 @@ export function nodeBinary() {
     );
   }
   return found;
+}
+
+/** The published model (the folder of `models/` that `models/PUBLISHED` names): its hash and manifest. */
+export function publishedModel() {
+  const models = resolve(import.meta.dirname, '..', '..', 'models');
+  const dir = join(models, readFileSync(join(models, 'PUBLISHED'), 'utf8').trim());
+  return {
+    hash: readFileSync(join(dir, 'MODEL_HASH'), 'utf8').trim(),
+    manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')),
+  };
 }
 
 /** Runs the node binary with `args` to completion and returns its status and output. */

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { readFileSync } from 'node:fs';
-import { startNode } from './harness.mjs';
+import { publishedModel, startNode } from './harness.mjs';
 
 const MODEL_HASH = '0x' + '11'.repeat(32);
 
@@ -59,8 +58,7 @@ describe('verdicts on a dev chain', () => {
   });
 
   test('the dev chain starts with the published model active', async () => {
-    const published = readFileSync(new URL('../../models/veritas-screen-v4/MODEL_HASH', import.meta.url), 'utf8').trim();
-    const manifest = JSON.parse(readFileSync(new URL('../../models/veritas-screen-v4/manifest.json', import.meta.url), 'utf8'));
+    const { hash: published, manifest } = publishedModel();
     const active = (await api.call.verdictsApi.activeModel()).unwrap().toJSON();
     assert.equal(active.hash, published);
     assert.equal(active.threshold, manifest.threshold);
