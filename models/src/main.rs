@@ -22,7 +22,7 @@ const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
 /// Dataset that `generate` writes and the other commands read by default, in `models/data/`.
-const DEFAULT_DATA: &str = "veritas-tx-v5";
+const DEFAULT_DATA: &str = "veritas-tx-v6";
 
 /// The published model (the folder in `models/` that the chain pins), as named by
 /// `models/PUBLISHED`; the default model of every command.
