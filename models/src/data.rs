@@ -112,50 +112,6 @@ pub const DEV_POOL_END: &[(&str, usize)] = &[
 	("utilities", 40),
 ];
 
-/// Families per category drawn for dev from the families appended for `veritas-tx-v6`
-/// ([`V6_DEV_POOL`]). They double the dev split (100 → 200 families), so that choosing between
-/// two models rests on more unseen families than the first pool alone gave.
-pub const V6_DEV_FAMILIES: usize = 4;
-/// Per category, the families appended for `veritas-tx-v6`: `start..end`, the category's family
-/// counts before and after. [`V6_DEV_FAMILIES`] of them go to dev, the rest to train; families
-/// appended after `end` go to train. Families between the two pools (appended for v4 and v5) are
-/// train-only, as before. A category missing here has no second pool.
-pub const V6_DEV_POOL: &[(&str, usize, usize)] = &[
-	("bribery", 81, 101),
-	("darknet_goods", 83, 103),
-	("donation", 81, 100),
-	("extortion", 84, 104),
-	("fake_airdrop", 84, 104),
-	("family_support", 80, 99),
-	("impersonation", 84, 104),
-	("investment_scam", 84, 104),
-	("invoice", 82, 101),
-	("loan_repayment", 82, 100),
-	("medical", 81, 101),
-	("money_laundering", 84, 104),
-	("phishing", 84, 104),
-	("ransomware", 84, 104),
-	("refund", 82, 102),
-	("rent", 78, 95),
-	("retail", 84, 103),
-	("romance_scam", 82, 101),
-	("salary", 78, 96),
-	("sanctions_evasion", 84, 104),
-	("subscription", 79, 96),
-	("supply_chain", 80, 99),
-	("tax", 76, 93),
-	("travel", 82, 101),
-	("utilities", 79, 98),
-];
-
-/// The category's [`V6_DEV_POOL`] entry, if it has one.
-fn v6_dev_pool(category: &str) -> Option<(usize, usize)> {
-	V6_DEV_POOL
-		.iter()
-		.find(|(name, _, _)| *name == category)
-		.map(|&(_, start, end)| (start, end))
-}
-
 /// The category's [`DEV_POOL_END`] entry, if it has one.
 fn dev_pool_end(category: &str) -> Option<usize> {
 	DEV_POOL_END
@@ -175,8 +131,7 @@ fn dev_pool_end(category: &str) -> Option<usize> {
 ///
 /// Families appended after those, up to the category's [`DEV_POOL_END`]: another seeded shuffle
 /// sends [`APPENDED_DEV_FAMILIES`] of them to dev and the rest to train. Families past the pool
-/// go to train, except that [`V6_DEV_FAMILIES`] of the category's [`V6_DEV_POOL`] go to dev
-/// (a third seeded shuffle). So appending families never changes an existing family's split.
+/// go to train. So appending families never changes an existing family's split.
 pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> {
 	let total = cat.families.len();
 	let n = total.min(FROZEN_FAMILIES);
@@ -224,14 +179,6 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 	for &f in appended.iter().take(APPENDED_DEV_FAMILIES) {
 		split[f] = 1;
 	}
-	if let Some((start, end)) = v6_dev_pool(cat.name) {
-		let mut v6: Vec<usize> = (start.max(pool_end)..end.min(total)).collect();
-		let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0xDE76_0000 + cat_index as u64));
-		v6.shuffle(&mut rng);
-		for &f in v6.iter().take(V6_DEV_FAMILIES) {
-			split[f] = 1;
-		}
-	}
 	split
 }
 
@@ -253,6 +200,9 @@ pub struct GenOptions {
 	/// Examples per train family (more families with fewer examples each keep the training
 	/// cost flat as families are appended).
 	pub train_per_family: usize,
+	/// Examples per train family among the first [`FROZEN_FAMILIES`] of each category (the pool
+	/// the test families come from), so that appended families do not drown them out.
+	pub first_pool_train_per_family: usize,
 }
 
 impl Default for GenOptions {
@@ -260,7 +210,8 @@ impl Default for GenOptions {
 		Self {
 			seed: DEFAULT_SEED,
 			per_family: 30,
-			train_per_family: 16,
+			train_per_family: 20,
+			first_pool_train_per_family: 20,
 		}
 	}
 }
@@ -302,6 +253,7 @@ pub fn generate_from(cats: &[Category], opts: &GenOptions) -> Dataset {
 		for (fi, fam) in cat.families.iter().enumerate() {
 			let mut rng = family_rng(opts.seed, ci, fi);
 			let count = match splits[fi] {
+				0 if fi < FROZEN_FAMILIES => opts.first_pool_train_per_family,
 				0 => opts.train_per_family,
 				_ => opts.per_family,
 			};
@@ -948,6 +900,7 @@ mod tests {
 			seed: 7,
 			per_family: 6,
 			train_per_family: 3,
+			first_pool_train_per_family: 3,
 		});
 		let fams = |v: &Vec<Example>| v.iter().map(|e| e.family.clone()).collect::<HashSet<_>>();
 		let (a, b, c) = (fams(&d.train), fams(&d.dev), fams(&d.test));
@@ -990,12 +943,13 @@ mod tests {
 				now.name
 			);
 			let dev = appended.iter().filter(|&&s| s == 1).count();
-			assert_eq!(dev, APPENDED_DEV_FAMILIES + V6_DEV_FAMILIES, "{}", now.name);
+			assert_eq!(dev, APPENDED_DEV_FAMILIES, "{}", now.name);
 		}
 		let o = GenOptions {
 			seed: DEFAULT_SEED,
 			per_family: 4,
 			train_per_family: 4,
+			first_pool_train_per_family: 4,
 		};
 		let (full, old) = (generate(&o), generate_from(&before, &o));
 		assert_eq!(full.test, old.test);
@@ -1003,42 +957,7 @@ mod tests {
 	}
 
 	#[test]
-	fn the_v6_pool_sends_its_dev_families_to_dev_and_leaves_earlier_splits_alone() {
-		let now = categories();
-		for (ci, c) in now.iter().enumerate() {
-			let Some((start, end)) = v6_dev_pool(c.name) else {
-				panic!("{} has no V6_DEV_POOL entry", c.name);
-			};
-			let before = Category {
-				families: c.families[..start].to_vec(),
-				..c.clone()
-			};
-			let (s_now, s_before) = (
-				family_splits(DEFAULT_SEED, ci, c),
-				family_splits(DEFAULT_SEED, ci, &before),
-			);
-			assert_eq!(&s_now[..start], &s_before[..], "{}", c.name);
-			let Some(first_pool_end) = dev_pool_end(c.name) else {
-				panic!("{} has no DEV_POOL_END entry", c.name);
-			};
-			assert!(
-				s_now[first_pool_end..start].iter().all(|&s| s == 0),
-				"{}: a family appended for v4 or v5 left train",
-				c.name
-			);
-			let pool = &s_now[start..end];
-			assert_eq!(
-				pool.iter().filter(|&&s| s == 1).count(),
-				V6_DEV_FAMILIES,
-				"{}",
-				c.name
-			);
-			assert!(!pool.contains(&2), "{}: v6 family in test", c.name);
-		}
-	}
-
-	#[test]
-	fn families_past_the_dev_pools_go_to_train_and_leave_dev_and_test_alone() {
+	fn families_past_the_dev_pool_go_to_train_and_leave_dev_and_test_alone() {
 		let now = categories();
 		// Every category grows by two families (stand-ins: copies of its first two).
 		let grown: Vec<Category> = now
@@ -1054,16 +973,16 @@ mod tests {
 				family_splits(DEFAULT_SEED, ci, c),
 			);
 			assert_eq!(&s_grown[..c.families.len()], &s_now[..], "{}", c.name);
-			assert!(
-				s_grown[c.families.len()..].iter().all(|&s| s == 0),
-				"{}",
-				c.name
-			);
+			let Some(pool_end) = dev_pool_end(c.name) else {
+				panic!("{} has no DEV_POOL_END entry", c.name);
+			};
+			assert!(s_grown[pool_end..].iter().all(|&s| s == 0), "{}", c.name);
 		}
 		let o = GenOptions {
 			seed: DEFAULT_SEED,
 			per_family: 3,
 			train_per_family: 2,
+			first_pool_train_per_family: 2,
 		};
 		let (a, b) = (generate_from(&grown, &o), generate_from(now, &o));
 		assert_eq!((a.dev, a.test), (b.dev, b.test));
@@ -1118,11 +1037,45 @@ mod tests {
 	}
 
 	#[test]
+	fn first_pool_training_families_get_their_own_count() {
+		let o = GenOptions {
+			seed: DEFAULT_SEED,
+			per_family: 3,
+			train_per_family: 2,
+			first_pool_train_per_family: 5,
+		};
+		let d = generate(&o);
+		let mut per_family: std::collections::HashMap<&str, usize> = Default::default();
+		for e in &d.train {
+			*per_family.entry(e.family.as_str()).or_default() += 1;
+		}
+		for (family, n) in per_family {
+			let index: usize = family
+				.rsplit_once('/')
+				.and_then(|(_, i)| i.parse().ok())
+				.expect("id");
+			let want = if index < FROZEN_FAMILIES { 5 } else { 2 };
+			assert_eq!(n, want, "{family}");
+		}
+		let same = GenOptions {
+			first_pool_train_per_family: 2,
+			..o
+		};
+		let d2 = generate(&same);
+		assert_eq!(
+			(d.dev, d.test),
+			(d2.dev, d2.test),
+			"dev and test do not depend on it"
+		);
+	}
+
+	#[test]
 	fn generation_is_deterministic() {
 		let o = GenOptions {
 			seed: 11,
 			per_family: 3,
 			train_per_family: 3,
+			first_pool_train_per_family: 3,
 		};
 		assert_eq!(generate(&o).test, generate(&o).test);
 	}

@@ -87,6 +87,10 @@ struct GenerateArgs {
 	/// Examples per train template family.
 	#[arg(long, default_value_t = GenOptions::default().train_per_family)]
 	train_per_family: usize,
+	/// Examples per train template family among each category's first 24 families (the pool
+	/// the test families are drawn from).
+	#[arg(long, default_value_t = GenOptions::default().first_pool_train_per_family)]
+	first_pool_train_per_family: usize,
 }
 
 #[derive(Args)]
@@ -190,7 +194,7 @@ struct EvalArgs {
 	#[arg(long)]
 	no_write: bool,
 	/// Splits to evaluate, comma-separated. Choosing between models reads dev only
-	/// (`--sets dev --no-write`); a written report covers all three.
+	/// (`--sets dev,dev_first_pool --no-write`); a written report covers every set.
 	#[arg(
 		long,
 		value_enum,
@@ -210,20 +214,59 @@ enum EvalSet {
 	TestPerturbed,
 	/// The dev split (model selection).
 	Dev,
+	/// The dev families drawn from the first [`data::FROZEN_FAMILIES`] of each category: the pool
+	/// the test families come from. Appended families (written later, by other writers) never
+	/// go to test, so this is the part of dev that looks like test.
+	#[value(name = "dev_first_pool")]
+	DevFirstPool,
 }
 
 impl EvalSet {
 	/// Every split, in report order.
-	const ALL: [EvalSet; 3] = [EvalSet::Test, EvalSet::TestPerturbed, EvalSet::Dev];
+	const ALL: [EvalSet; 4] = [
+		EvalSet::Test,
+		EvalSet::TestPerturbed,
+		EvalSet::Dev,
+		EvalSet::DevFirstPool,
+	];
 
-	/// File stem of the split in a dataset folder.
-	fn file_stem(self) -> &'static str {
+	/// Name of the set in the report.
+	fn name(self) -> &'static str {
 		match self {
 			EvalSet::Test => "test",
 			EvalSet::TestPerturbed => "test_perturbed",
 			EvalSet::Dev => "dev",
+			EvalSet::DevFirstPool => "dev_first_pool",
 		}
 	}
+
+	/// File stem of the split it reads in a dataset folder.
+	fn file_stem(self) -> &'static str {
+		match self {
+			EvalSet::DevFirstPool => "dev",
+			other => other.name(),
+		}
+	}
+
+	/// Whether an example of the file belongs to the set.
+	fn keeps(self, e: &Example) -> bool {
+		match self {
+			EvalSet::DevFirstPool => {
+				family_index(&e.family).is_some_and(|i| i < data::FROZEN_FAMILIES)
+			},
+			_ => true,
+		}
+	}
+
+	/// Whether the set is (a copy of) the test split, whose errors the report lists.
+	fn is_test(self) -> bool {
+		matches!(self, EvalSet::Test | EvalSet::TestPerturbed)
+	}
+}
+
+/// The index in a family id `<category>/<index>`.
+fn family_index(family: &str) -> Option<usize> {
+	family.rsplit_once('/')?.1.parse().ok()
 }
 
 /// The splits `eval` scores, in report order, or why the request cannot be met: a report must
@@ -237,7 +280,7 @@ fn eval_sets(requested: &[EvalSet], write: bool) -> Result<Vec<EvalSet>> {
 		bail!("--sets names no split");
 	}
 	if write && sets.len() < EvalSet::ALL.len() {
-		bail!("a report covers test, test_perturbed and dev; add --no-write to score fewer sets");
+		bail!("a report covers every set; add --no-write to score fewer");
 	}
 	Ok(sets)
 }
@@ -331,6 +374,7 @@ fn generate(a: GenerateArgs) -> Result<()> {
 		seed: a.seed,
 		per_family: a.per_family,
 		train_per_family: a.train_per_family,
+		first_pool_train_per_family: a.first_pool_train_per_family,
 	});
 	let perturbed = data::perturbed_copy(&ds.test, PERTURB_TEST_SEED, PERTURB_OPS);
 	data::write_jsonl(&out.join("train.jsonl"), &ds.train)?;
@@ -342,6 +386,12 @@ fn generate(a: GenerateArgs) -> Result<()> {
 	stats.insert("seed".into(), a.seed.into());
 	stats.insert("per_family".into(), a.per_family.into());
 	stats.insert("train_per_family".into(), a.train_per_family.into());
+	if a.first_pool_train_per_family != a.train_per_family {
+		stats.insert(
+			"first_pool_train_per_family".into(),
+			a.first_pool_train_per_family.into(),
+		);
+	}
 	stats.insert("perturb_seed".into(), PERTURB_TEST_SEED.into());
 	for (name, v) in [
 		("train", &ds.train),
@@ -772,8 +822,15 @@ fn eval(a: EvalArgs) -> Result<()> {
 	let mut sets = Vec::new();
 	let mut errors = Vec::new();
 	let mut loaded: Vec<(String, Vec<Example>, Vec<Vec<f32>>)> = Vec::new();
-	for name in wanted.into_iter().map(EvalSet::file_stem) {
-		let ex = data::read_split(&data, name)?;
+	for set in wanted {
+		let name = set.name();
+		let ex: Vec<Example> = data::read_split(&data, set.file_stem())?
+			.into_iter()
+			.filter(|e| set.keeps(e))
+			.collect();
+		if ex.is_empty() {
+			bail!("{name}: no examples in {}", data.display());
+		}
 		let embs = embed_cached(
 			engine.encoder(),
 			&fp,
@@ -783,7 +840,7 @@ fn eval(a: EvalArgs) -> Result<()> {
 		)?;
 		let pred = predict(&engine, &embs);
 		let s = report::set_report(name, &ex, &pred, &m.reason_codes, m.threshold);
-		if name != "dev" {
+		if set.is_test() {
 			let mut wrong: Vec<usize> = (0..ex.len())
 				.filter(|&i| pred[i].label != ex[i].label_index())
 				.collect();
@@ -920,12 +977,32 @@ mod tests {
 
 	#[test]
 	fn eval_scores_the_requested_sets_in_report_order() {
-		let sets = eval_sets(&[EvalSet::Dev, EvalSet::Test], false).expect("print-only");
-		assert_eq!(sets, [EvalSet::Test, EvalSet::Dev]);
+		let sets = eval_sets(&[EvalSet::DevFirstPool, EvalSet::Test], false).expect("print-only");
+		assert_eq!(sets, [EvalSet::Test, EvalSet::DevFirstPool]);
 		assert_eq!(
 			eval_sets(&EvalSet::ALL, true).expect("a full report"),
 			EvalSet::ALL
 		);
+	}
+
+	#[test]
+	fn the_first_pool_dev_set_keeps_the_families_test_is_drawn_from() {
+		let ex = |family: &str| Example {
+			id: "dev-0".into(),
+			text: "transfer 1 VRT to Bob: rent".into(),
+			label: "legit".into(),
+			category: "rent".into(),
+			family: family.into(),
+			hard: false,
+			rendering: "free".into(),
+			styles: vec![],
+		};
+		let first = EvalSet::DevFirstPool;
+		assert!(first.keeps(&ex("rent/0")) && first.keeps(&ex("rent/23")));
+		assert!(!first.keeps(&ex("rent/24")) && !first.keeps(&ex("rent/80")));
+		assert!(!first.keeps(&ex("no-index")));
+		assert!(EvalSet::Dev.keeps(&ex("rent/80")));
+		assert_eq!(first.file_stem(), "dev");
 	}
 
 	#[test]
