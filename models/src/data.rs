@@ -120,6 +120,11 @@ fn dev_pool_end(category: &str) -> Option<usize> {
 		.map(|&(_, end)| end)
 }
 
+/// The index in a family id `<category>/<index>`.
+pub fn family_index(family: &str) -> Option<usize> {
+	family.rsplit_once('/')?.1.parse().ok()
+}
+
 /// Which split every family of a category goes to: `[split index per family]` (0 train, 1 dev,
 /// 2 test).
 ///
@@ -1050,10 +1055,7 @@ mod tests {
 			*per_family.entry(e.family.as_str()).or_default() += 1;
 		}
 		for (family, n) in per_family {
-			let index: usize = family
-				.rsplit_once('/')
-				.and_then(|(_, i)| i.parse().ok())
-				.expect("id");
+			let index = family_index(family).expect("family id");
 			let want = if index < FROZEN_FAMILIES { 5 } else { 2 };
 			assert_eq!(n, want, "{family}");
 		}

@@ -193,14 +193,9 @@ struct EvalArgs {
 	/// Print only; do not write report.md / report.json.
 	#[arg(long)]
 	no_write: bool,
-	/// Splits to evaluate, comma-separated. Choosing between models reads dev only
-	/// (`--sets dev,dev_first_pool --no-write`); a written report covers every set.
-	#[arg(
-		long,
-		value_enum,
-		value_delimiter = ',',
-		default_value = "test,test_perturbed,dev"
-	)]
+	/// Splits to evaluate, comma-separated (default: all). Choosing between models reads dev
+	/// only (`--sets dev,dev_first_pool --no-write`); a written report covers every set.
+	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
 }
 
@@ -252,7 +247,7 @@ impl EvalSet {
 	fn keeps(self, e: &Example) -> bool {
 		match self {
 			EvalSet::DevFirstPool => {
-				family_index(&e.family).is_some_and(|i| i < data::FROZEN_FAMILIES)
+				data::family_index(&e.family).is_some_and(|i| i < data::FROZEN_FAMILIES)
 			},
 			_ => true,
 		}
@@ -264,21 +259,13 @@ impl EvalSet {
 	}
 }
 
-/// The index in a family id `<category>/<index>`.
-fn family_index(family: &str) -> Option<usize> {
-	family.rsplit_once('/')?.1.parse().ok()
-}
-
-/// The splits `eval` scores, in report order, or why the request cannot be met: a report must
-/// cover every split, so fewer sets need `--no-write`.
+/// The splits `eval` scores, in report order (all of them when none is requested), or why the
+/// request cannot be met: a report must cover every split, so fewer sets need `--no-write`.
 fn eval_sets(requested: &[EvalSet], write: bool) -> Result<Vec<EvalSet>> {
 	let sets: Vec<EvalSet> = EvalSet::ALL
 		.into_iter()
-		.filter(|s| requested.contains(s))
+		.filter(|s| requested.is_empty() || requested.contains(s))
 		.collect();
-	if sets.is_empty() {
-		bail!("--sets names no split");
-	}
 	if write && sets.len() < EvalSet::ALL.len() {
 		bail!("a report covers every set; add --no-write to score fewer");
 	}
@@ -1009,7 +996,18 @@ mod tests {
 	fn a_written_report_needs_every_set() {
 		let err = eval_sets(&[EvalSet::Dev], true).expect_err("a dev-only report");
 		assert!(err.to_string().contains("--no-write"), "{err}");
-		assert!(eval_sets(&[], false).is_err());
+	}
+
+	#[test]
+	fn plain_eval_writes_a_report_of_every_set() {
+		let cli = Cli::try_parse_from(["veritas-models", "eval"]).expect("parses");
+		let Cmd::Eval(a) = cli.cmd else {
+			panic!("not eval")
+		};
+		assert_eq!(
+			eval_sets(&a.sets, !a.no_write).expect("the default is a full report"),
+			EvalSet::ALL
+		);
 	}
 
 	#[test]
