@@ -22,7 +22,7 @@ const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
 /// Dataset that `generate` writes and the other commands read by default, in `models/data/`.
-const DEFAULT_DATA: &str = "veritas-tx-v6";
+const DEFAULT_DATA: &str = "veritas-tx-v7";
 
 /// The published model (the folder in `models/` that the chain pins), as named by
 /// `models/PUBLISHED`; the default model of every command.
@@ -214,15 +214,21 @@ enum EvalSet {
 	/// go to test, so this is the part of dev that looks like test.
 	#[value(name = "dev_first_pool")]
 	DevFirstPool,
+	/// The dev families written in the first pool's style: [`EvalSet::DevFirstPool`] plus the
+	/// families written for dev in that style afterwards ([`data::FIRST_STYLE_DEV_POOL`]). The
+	/// next model is chosen on this set.
+	#[value(name = "dev_first_style")]
+	DevFirstStyle,
 }
 
 impl EvalSet {
 	/// Every split, in report order.
-	const ALL: [EvalSet; 4] = [
+	const ALL: [EvalSet; 5] = [
 		EvalSet::Test,
 		EvalSet::TestPerturbed,
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
+		EvalSet::DevFirstStyle,
 	];
 
 	/// Name of the set in the report.
@@ -232,13 +238,14 @@ impl EvalSet {
 			EvalSet::TestPerturbed => "test_perturbed",
 			EvalSet::Dev => "dev",
 			EvalSet::DevFirstPool => "dev_first_pool",
+			EvalSet::DevFirstStyle => "dev_first_style",
 		}
 	}
 
 	/// File stem of the split it reads in a dataset folder.
 	fn file_stem(self) -> &'static str {
 		match self {
-			EvalSet::DevFirstPool => "dev",
+			EvalSet::DevFirstPool | EvalSet::DevFirstStyle => "dev",
 			other => other.name(),
 		}
 	}
@@ -248,6 +255,9 @@ impl EvalSet {
 		match self {
 			EvalSet::DevFirstPool => {
 				data::family_index(&e.family).is_some_and(|i| i < data::FROZEN_FAMILIES)
+			},
+			EvalSet::DevFirstStyle => {
+				data::family_index(&e.family).is_some_and(|i| data::is_first_style(&e.category, i))
 			},
 			_ => true,
 		}
@@ -990,6 +1000,17 @@ mod tests {
 		assert!(!first.keeps(&ex("no-index")));
 		assert!(EvalSet::Dev.keeps(&ex("rent/80")));
 		assert_eq!(first.file_stem(), "dev");
+		let style = EvalSet::DevFirstStyle;
+		let pool = data::FIRST_STYLE_DEV_POOL
+			.iter()
+			.find(|(name, _, _)| *name == "rent")
+			.map(|&(_, start, end)| start..end)
+			.expect("rent has a first-style pool");
+		assert!(style.keeps(&ex("rent/0")) && style.keeps(&ex("rent/23")));
+		assert!(style.keeps(&ex(&format!("rent/{}", pool.start))));
+		assert!(style.keeps(&ex(&format!("rent/{}", pool.end - 1))));
+		assert!(!style.keeps(&ex("rent/24")) && !style.keeps(&ex(&format!("rent/{}", pool.end))));
+		assert_eq!(style.file_stem(), "dev");
 	}
 
 	#[test]
