@@ -149,7 +149,7 @@ pub const FIRST_STYLE_DEV_POOL: &[(&str, usize, usize)] = &[
 ];
 
 /// The category's [`FIRST_STYLE_DEV_POOL`] families, if it has any.
-fn first_style_dev_pool(category: &str) -> Option<Range<usize>> {
+pub fn first_style_dev_pool(category: &str) -> Option<Range<usize>> {
 	FIRST_STYLE_DEV_POOL
 		.iter()
 		.find(|(name, _, _)| *name == category)

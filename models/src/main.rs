@@ -187,14 +187,15 @@ struct EvalArgs {
 	/// Dataset folder.
 	#[arg(long, help = data_help())]
 	data: Option<PathBuf>,
-	/// Other model folders to compare on test / test_perturbed, as NAME=DIR (repeatable).
+	/// Other model folders to compare on the same sets, as NAME=DIR (repeatable).
 	#[arg(long)]
 	ablation: Vec<String>,
 	/// Print only; do not write report.md / report.json.
 	#[arg(long)]
 	no_write: bool,
 	/// Splits to evaluate, comma-separated (default: all). Choosing between models reads dev
-	/// only (`--sets dev,dev_first_pool --no-write`); a written report covers every set.
+	/// only (`--sets dev,dev_first_pool,dev_first_style --no-write`); a written report covers
+	/// every set.
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
 }
@@ -383,12 +384,10 @@ fn generate(a: GenerateArgs) -> Result<()> {
 	stats.insert("seed".into(), a.seed.into());
 	stats.insert("per_family".into(), a.per_family.into());
 	stats.insert("train_per_family".into(), a.train_per_family.into());
-	if a.first_pool_train_per_family != a.train_per_family {
-		stats.insert(
-			"first_pool_train_per_family".into(),
-			a.first_pool_train_per_family.into(),
-		);
-	}
+	stats.insert(
+		"first_pool_train_per_family".into(),
+		a.first_pool_train_per_family.into(),
+	);
 	stats.insert("perturb_seed".into(), PERTURB_TEST_SEED.into());
 	for (name, v) in [
 		("train", &ds.train),
@@ -1001,11 +1000,7 @@ mod tests {
 		assert!(EvalSet::Dev.keeps(&ex("rent/80")));
 		assert_eq!(first.file_stem(), "dev");
 		let style = EvalSet::DevFirstStyle;
-		let pool = data::FIRST_STYLE_DEV_POOL
-			.iter()
-			.find(|(name, _, _)| *name == "rent")
-			.map(|&(_, start, end)| start..end)
-			.expect("rent has a first-style pool");
+		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
 		assert!(style.keeps(&ex("rent/0")) && style.keeps(&ex("rent/23")));
 		assert!(style.keeps(&ex(&format!("rent/{}", pool.start))));
 		assert!(style.keeps(&ex(&format!("rent/{}", pool.end - 1))));
