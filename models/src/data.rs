@@ -264,8 +264,12 @@ pub struct GenOptions {
 	/// cost flat as families are appended).
 	pub train_per_family: usize,
 	/// Examples per train family among the first [`FROZEN_FAMILIES`] of each category (the pool
-	/// the test families come from), so that appended families do not drown them out.
+	/// the test families come from), so that appended families do not drown them out; the
+	/// count applies to every first-style training family ([`is_first_style`]).
 	pub first_pool_train_per_family: usize,
+	/// Send each category's [`FIRST_STYLE_DEV_POOL`] to train instead of dev (dev keeps the
+	/// other families, test is unchanged).
+	pub first_style_pool_to_train: bool,
 }
 
 /// The published model's training set: first-pool training families at 30 examples, appended
@@ -277,6 +281,7 @@ impl Default for GenOptions {
 			per_family: 30,
 			train_per_family: 8,
 			first_pool_train_per_family: 30,
+			first_style_pool_to_train: false,
 		}
 	}
 }
@@ -314,11 +319,17 @@ pub fn generate_from(cats: &[Category], opts: &GenOptions) -> Dataset {
 	let mut seen: HashSet<String> = HashSet::new();
 	let mut out = Dataset::default();
 	for (ci, cat) in cats.iter().enumerate() {
-		let splits = family_splits(opts.seed, ci, cat);
+		let mut splits = family_splits(opts.seed, ci, cat);
+		if opts.first_style_pool_to_train {
+			if let Some(pool) = first_style_dev_pool(cat.name) {
+				let pool = pool.start.min(splits.len())..pool.end.min(splits.len());
+				splits[pool].fill(0);
+			}
+		}
 		for (fi, fam) in cat.families.iter().enumerate() {
 			let mut rng = family_rng(opts.seed, ci, fi);
 			let count = match splits[fi] {
-				0 if fi < FROZEN_FAMILIES => opts.first_pool_train_per_family,
+				0 if is_first_style(cat.name, fi) => opts.first_pool_train_per_family,
 				0 => opts.train_per_family,
 				_ => opts.per_family,
 			};
@@ -966,6 +977,7 @@ mod tests {
 			per_family: 6,
 			train_per_family: 3,
 			first_pool_train_per_family: 3,
+			first_style_pool_to_train: false,
 		});
 		let fams = |v: &Vec<Example>| v.iter().map(|e| e.family.clone()).collect::<HashSet<_>>();
 		let (a, b, c) = (fams(&d.train), fams(&d.dev), fams(&d.test));
@@ -1016,6 +1028,7 @@ mod tests {
 			per_family: 4,
 			train_per_family: 4,
 			first_pool_train_per_family: 4,
+			first_style_pool_to_train: false,
 		};
 		let (full, old) = (generate(&o), generate_from(&before, &o));
 		assert_eq!(full.test, old.test);
@@ -1073,6 +1086,7 @@ mod tests {
 			per_family: 3,
 			train_per_family: 2,
 			first_pool_train_per_family: 2,
+			first_style_pool_to_train: false,
 		};
 		let (a, b) = (generate_from(&grown, &o), generate_from(now, &o));
 		assert_eq!((a.dev, a.test), (b.dev, b.test));
@@ -1160,12 +1174,70 @@ mod tests {
 	}
 
 	#[test]
+	fn first_style_pool_can_go_to_train_leaving_test_alone() {
+		let o = GenOptions {
+			seed: DEFAULT_SEED,
+			per_family: 3,
+			train_per_family: 2,
+			first_pool_train_per_family: 5,
+			first_style_pool_to_train: false,
+		};
+		let moved = GenOptions {
+			first_style_pool_to_train: true,
+			..o.clone()
+		};
+		let (a, b) = (generate(&o), generate(&moved));
+		assert_eq!(a.test, b.test, "test must not change");
+		let in_pool = |e: &Example| {
+			first_style_dev_pool(&e.category)
+				.is_some_and(|p| family_index(&e.family).is_some_and(|i| p.contains(&i)))
+		};
+		let pool_families: HashSet<&str> = a
+			.dev
+			.iter()
+			.filter(|e| in_pool(e))
+			.map(|e| e.family.as_str())
+			.collect();
+		assert!(!pool_families.is_empty());
+		assert!(b.dev.iter().all(|e| !in_pool(e)), "the pool left dev");
+		let kept = |v: &Vec<Example>| {
+			let mut t: Vec<String> = v
+				.iter()
+				.filter(|e| !in_pool(e))
+				.map(|e| e.text.clone())
+				.collect();
+			t.sort();
+			t
+		};
+		assert_eq!(
+			kept(&a.dev),
+			kept(&b.dev),
+			"dev keeps its other families as they were"
+		);
+		assert_eq!(kept(&a.train), kept(&b.train), "train keeps what it had");
+		let mut per_family: std::collections::HashMap<&str, usize> = Default::default();
+		for e in b.train.iter().filter(|e| in_pool(e)) {
+			*per_family.entry(e.family.as_str()).or_default() += 1;
+		}
+		assert_eq!(
+			per_family.keys().copied().collect::<HashSet<_>>(),
+			pool_families,
+			"every pool family is in train"
+		);
+		assert!(
+			per_family.values().all(|&n| n == 5),
+			"at the first-style count"
+		);
+	}
+
+	#[test]
 	fn first_pool_training_families_get_their_own_count() {
 		let o = GenOptions {
 			seed: DEFAULT_SEED,
 			per_family: 3,
 			train_per_family: 2,
 			first_pool_train_per_family: 5,
+			first_style_pool_to_train: false,
 		};
 		let d = generate(&o);
 		let mut per_family: std::collections::HashMap<&str, usize> = Default::default();
@@ -1196,6 +1268,7 @@ mod tests {
 			per_family: 3,
 			train_per_family: 3,
 			first_pool_train_per_family: 3,
+			first_style_pool_to_train: false,
 		};
 		assert_eq!(generate(&o).test, generate(&o).test);
 	}

@@ -91,6 +91,30 @@ struct GenerateArgs {
 	/// the test families are drawn from).
 	#[arg(long, default_value_t = GenOptions::default().first_pool_train_per_family)]
 	first_pool_train_per_family: usize,
+	/// Where the families written in the first pool's style for dev (`FIRST_STYLE_DEV_POOL` in
+	/// data.rs) go: `dev` (veritas-tx-v7) or `train` (veritas-tx-v8; dev keeps its other 100
+	/// families).
+	#[arg(long, value_enum, default_value_t = PoolSplit::of(GenOptions::default()))]
+	first_style_pool: PoolSplit,
+}
+
+/// The split the first-style pool goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PoolSplit {
+	/// Into train, at the first pool's count per family.
+	Train,
+	/// Into dev, whole.
+	Dev,
+}
+
+impl PoolSplit {
+	fn of(o: GenOptions) -> Self {
+		if o.first_style_pool_to_train {
+			PoolSplit::Train
+		} else {
+			PoolSplit::Dev
+		}
+	}
 }
 
 #[derive(Args)]
@@ -283,6 +307,11 @@ fn eval_sets(requested: &[EvalSet], write: bool) -> Result<Vec<EvalSet>> {
 	Ok(sets)
 }
 
+/// Whether two sets hold the same rows (by id, in order).
+fn same_rows(a: &[Example], b: &[Example]) -> bool {
+	a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id)
+}
+
 #[derive(Args)]
 struct ClassifyArgs {
 	/// Model folder.
@@ -373,6 +402,7 @@ fn generate(a: GenerateArgs) -> Result<()> {
 		per_family: a.per_family,
 		train_per_family: a.train_per_family,
 		first_pool_train_per_family: a.first_pool_train_per_family,
+		first_style_pool_to_train: a.first_style_pool == PoolSplit::Train,
 	});
 	let perturbed = data::perturbed_copy(&ds.test, PERTURB_TEST_SEED, PERTURB_OPS);
 	data::write_jsonl(&out.join("train.jsonl"), &ds.train)?;
@@ -387,6 +417,10 @@ fn generate(a: GenerateArgs) -> Result<()> {
 	stats.insert(
 		"first_pool_train_per_family".into(),
 		a.first_pool_train_per_family.into(),
+	);
+	stats.insert(
+		"first_style_pool_to_train".into(),
+		(a.first_style_pool == PoolSplit::Train).into(),
 	);
 	stats.insert("perturb_seed".into(), PERTURB_TEST_SEED.into());
 	for (name, v) in [
@@ -827,6 +861,15 @@ fn eval(a: EvalArgs) -> Result<()> {
 		if ex.is_empty() {
 			bail!("{name}: no examples in {}", data.display());
 		}
+		// A subset of dev can hold exactly another's rows (`dev_first_style` in a dataset whose
+		// first-style pool went to train is `dev_first_pool`): say so rather than report it twice.
+		if let Some((same, _, _)) = loaded.iter().find(|(_, other, _)| same_rows(other, &ex)) {
+			println!(
+				"{name:>15}: the same rows as {same} in {}; not repeated",
+				data.display()
+			);
+			continue;
+		}
 		let embs = embed_cached(
 			engine.encoder(),
 			&fp,
@@ -1006,6 +1049,34 @@ mod tests {
 		assert!(style.keeps(&ex(&format!("rent/{}", pool.end - 1))));
 		assert!(!style.keeps(&ex("rent/24")) && !style.keeps(&ex(&format!("rent/{}", pool.end))));
 		assert_eq!(style.file_stem(), "dev");
+	}
+
+	#[test]
+	fn dev_first_style_is_dev_first_pool_once_the_pool_is_in_train() {
+		let ex = |id: usize, family: &str| Example {
+			id: format!("dev-{id}"),
+			text: format!("transfer {id} VRT to Bob: rent"),
+			label: "legit".into(),
+			category: "rent".into(),
+			family: family.into(),
+			hard: false,
+			rendering: "free".into(),
+			styles: vec![],
+		};
+		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
+		let v8_dev = vec![ex(0, "rent/3"), ex(1, "rent/30"), ex(2, "rent/5")];
+		let mut v7_dev = v8_dev.clone();
+		v7_dev.push(ex(3, &format!("rent/{}", pool.start)));
+		let keep = |set: EvalSet, dev: &[Example]| -> Vec<Example> {
+			dev.iter().filter(|e| set.keeps(e)).cloned().collect()
+		};
+		let (first, style) = (EvalSet::DevFirstPool, EvalSet::DevFirstStyle);
+		assert!(same_rows(&keep(first, &v8_dev), &keep(style, &v8_dev)));
+		assert!(!same_rows(&keep(first, &v7_dev), &keep(style, &v7_dev)));
+		assert!(!same_rows(
+			&keep(EvalSet::Dev, &v8_dev),
+			&keep(first, &v8_dev)
+		));
 	}
 
 	#[test]
