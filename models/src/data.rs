@@ -116,10 +116,11 @@ pub const DEV_POOL_END: &[(&str, usize)] = &[
 /// Per category, the families appended for `veritas-tx-v7`: `start..end`, the category's family
 /// counts before and after. They were written in the style of the category's first
 /// [`FROZEN_FAMILIES`] families (the pool the test families come from; their writers saw only
-/// that pool's training families), and every one goes to dev. With the first pool's own dev
-/// families they make the dev families that look like test ([`is_first_style`]), on which the
-/// next model is chosen. Families appended after `end` go to train. A category missing here has
-/// no such pool.
+/// that pool's training families). In `veritas-tx-v7` every one went to dev, where with the first
+/// pool's own dev families they made the dev families that look like test ([`is_first_style`]);
+/// `veritas-tx-v8` sends them to train ([`GenOptions::first_style_pool_to_train`]), and
+/// [`family_splits`] still names their v7 split. Families appended after `end` go to train. A
+/// category missing here has no such pool.
 pub const FIRST_STYLE_DEV_POOL: &[(&str, usize, usize)] = &[
 	("bribery", 101, 110),
 	("darknet_goods", 103, 111),
@@ -272,8 +273,8 @@ pub struct GenOptions {
 	pub first_style_pool_to_train: bool,
 }
 
-/// The published model's training set: first-pool training families at 30 examples, appended
-/// ones at 8 (47% of the training examples from the first pool; at 20 each it was 19%).
+/// The published model's training set (`veritas-tx-v8`): first-style training families (the
+/// first pool's and, since v8, the [`FIRST_STYLE_DEV_POOL`]) at 30 examples, appended ones at 8.
 impl Default for GenOptions {
 	fn default() -> Self {
 		Self {
@@ -281,7 +282,7 @@ impl Default for GenOptions {
 			per_family: 30,
 			train_per_family: 8,
 			first_pool_train_per_family: 30,
-			first_style_pool_to_train: false,
+			first_style_pool_to_train: true,
 		}
 	}
 }

@@ -22,7 +22,7 @@ const AUGMENT_SEED: u64 = 2001;
 /// Perturbations per perturbed example.
 const PERTURB_OPS: usize = 2;
 /// Dataset that `generate` writes and the other commands read by default, in `models/data/`.
-const DEFAULT_DATA: &str = "veritas-tx-v7";
+const DEFAULT_DATA: &str = "veritas-tx-v8";
 
 /// The published model (the folder in `models/` that the chain pins), as named by
 /// `models/PUBLISHED`; the default model of every command.
@@ -87,8 +87,8 @@ struct GenerateArgs {
 	/// Examples per train template family.
 	#[arg(long, default_value_t = GenOptions::default().train_per_family)]
 	train_per_family: usize,
-	/// Examples per train template family among each category's first 24 families (the pool
-	/// the test families are drawn from).
+	/// Examples per first-style train template family: each category's first 24 (the pool the
+	/// test families are drawn from) and, when it goes to train, the first-style pool.
 	#[arg(long, default_value_t = GenOptions::default().first_pool_train_per_family)]
 	first_pool_train_per_family: usize,
 	/// Where the families written in the first pool's style for dev (`FIRST_STYLE_DEV_POOL` in
@@ -240,8 +240,9 @@ enum EvalSet {
 	#[value(name = "dev_first_pool")]
 	DevFirstPool,
 	/// The dev families written in the first pool's style: [`EvalSet::DevFirstPool`] plus the
-	/// families written for dev in that style afterwards ([`data::FIRST_STYLE_DEV_POOL`]). The
-	/// next model is chosen on this set.
+	/// families written for dev in that style afterwards ([`data::FIRST_STYLE_DEV_POOL`]), in a
+	/// dataset that keeps that pool in dev (`generate --first-style-pool dev`, veritas-tx-v7;
+	/// since v8 the pool is in train and this set is [`EvalSet::DevFirstPool`]).
 	#[value(name = "dev_first_style")]
 	DevFirstStyle,
 }
