@@ -1174,15 +1174,30 @@ mod tests {
 		}
 	}
 
-	#[test]
-	fn first_style_pool_can_go_to_train_leaving_test_alone() {
-		let o = GenOptions {
+	/// Small counts with distinct first-pool and appended training counts (5 and 2), the pool in
+	/// dev.
+	fn small_counts() -> GenOptions {
+		GenOptions {
 			seed: DEFAULT_SEED,
 			per_family: 3,
 			train_per_family: 2,
 			first_pool_train_per_family: 5,
 			first_style_pool_to_train: false,
-		};
+		}
+	}
+
+	/// Training examples per family.
+	fn train_counts(d: &Dataset) -> std::collections::HashMap<&str, usize> {
+		let mut per_family = std::collections::HashMap::new();
+		for e in &d.train {
+			*per_family.entry(e.family.as_str()).or_default() += 1;
+		}
+		per_family
+	}
+
+	#[test]
+	fn first_style_pool_can_go_to_train_leaving_test_alone() {
+		let o = small_counts();
 		let moved = GenOptions {
 			first_style_pool_to_train: true,
 			..o.clone()
@@ -1216,10 +1231,14 @@ mod tests {
 			"dev keeps its other families as they were"
 		);
 		assert_eq!(kept(&a.train), kept(&b.train), "train keeps what it had");
-		let mut per_family: std::collections::HashMap<&str, usize> = Default::default();
-		for e in b.train.iter().filter(|e| in_pool(e)) {
-			*per_family.entry(e.family.as_str()).or_default() += 1;
-		}
+		let mut per_family = train_counts(&b);
+		let pool_in_train: HashSet<&str> = b
+			.train
+			.iter()
+			.filter(|e| in_pool(e))
+			.map(|e| e.family.as_str())
+			.collect();
+		per_family.retain(|f, _| pool_in_train.contains(f));
 		assert_eq!(
 			per_family.keys().copied().collect::<HashSet<_>>(),
 			pool_families,
@@ -1233,19 +1252,9 @@ mod tests {
 
 	#[test]
 	fn first_pool_training_families_get_their_own_count() {
-		let o = GenOptions {
-			seed: DEFAULT_SEED,
-			per_family: 3,
-			train_per_family: 2,
-			first_pool_train_per_family: 5,
-			first_style_pool_to_train: false,
-		};
+		let o = small_counts();
 		let d = generate(&o);
-		let mut per_family: std::collections::HashMap<&str, usize> = Default::default();
-		for e in &d.train {
-			*per_family.entry(e.family.as_str()).or_default() += 1;
-		}
-		for (family, n) in per_family {
+		for (family, n) in train_counts(&d) {
 			let index = family_index(family).expect("family id");
 			let want = if index < FROZEN_FAMILIES { 5 } else { 2 };
 			assert_eq!(n, want, "{family}");

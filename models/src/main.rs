@@ -1025,18 +1025,23 @@ mod tests {
 		);
 	}
 
-	#[test]
-	fn the_first_pool_dev_set_keeps_the_families_test_is_drawn_from() {
-		let ex = |family: &str| Example {
-			id: "dev-0".into(),
-			text: "transfer 1 VRT to Bob: rent".into(),
+	/// A legit rent dev example `dev-<id>` of `family`.
+	fn rent_example(id: usize, family: &str) -> Example {
+		Example {
+			id: format!("dev-{id}"),
+			text: format!("transfer {id} VRT to Bob: rent"),
 			label: "legit".into(),
 			category: "rent".into(),
 			family: family.into(),
 			hard: false,
 			rendering: "free".into(),
 			styles: vec![],
-		};
+		}
+	}
+
+	#[test]
+	fn the_first_pool_dev_set_keeps_the_families_test_is_drawn_from() {
+		let ex = |family: &str| rent_example(0, family);
 		let first = EvalSet::DevFirstPool;
 		assert!(first.keeps(&ex("rent/0")) && first.keeps(&ex("rent/23")));
 		assert!(!first.keeps(&ex("rent/24")) && !first.keeps(&ex("rent/80")));
@@ -1054,16 +1059,7 @@ mod tests {
 
 	#[test]
 	fn dev_first_style_is_dev_first_pool_once_the_pool_is_in_train() {
-		let ex = |id: usize, family: &str| Example {
-			id: format!("dev-{id}"),
-			text: format!("transfer {id} VRT to Bob: rent"),
-			label: "legit".into(),
-			category: "rent".into(),
-			family: family.into(),
-			hard: false,
-			rendering: "free".into(),
-			styles: vec![],
-		};
+		let ex = rent_example;
 		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
 		let v8_dev = vec![ex(0, "rent/3"), ex(1, "rent/30"), ex(2, "rent/5")];
 		let mut v7_dev = v8_dev.clone();
