@@ -1,4 +1,7 @@
-//! Command-line arguments: the standard Substrate node CLI.
+//! Command-line arguments: the standard Substrate node CLI, plus the classifier's options.
+
+use std::path::PathBuf;
+use veritas_classifier::DeviceKind;
 
 /// Subcommands besides running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -51,4 +54,53 @@ pub struct Cli {
 	/// Options of the running node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Options of the classifier the validator votes with.
+	#[clap(flatten)]
+	pub classifier: ClassifierParams,
+}
+
+/// The published model this binary was built with (`models/PUBLISHED` of its checkout).
+pub const PUBLISHED_MODEL_DIR: &str = env!("VERITAS_PUBLISHED_MODEL_DIR");
+
+/// How the validator classifies pending cases (its off-chain worker votes with this model).
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Classifier")]
+pub struct ClassifierParams {
+	/// The model directory to classify with (`manifest.json` and the files it names). Default:
+	/// the published model of the checkout this node was built from (`models/PUBLISHED`). Votes
+	/// are cast only while its hash equals the chain's active model.
+	#[arg(long, value_name = "DIR")]
+	pub model_dir: Option<PathBuf>,
+
+	/// The device the classifier runs on: `cpu`, `cuda` or `cuda:N` (CUDA needs a node built
+	/// with `--features cuda`).
+	#[arg(long, value_name = "DEVICE", default_value = "cpu")]
+	pub ml_device: DeviceKind,
+
+	/// Threads of the classifier's pool. Default: the number of CPUs.
+	#[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+	pub ml_threads: Option<u16>,
+
+	/// Author, import and finalize blocks, but load no model and cast no votes.
+	#[arg(long)]
+	pub no_vote: bool,
+}
+
+impl ClassifierParams {
+	/// The model directory to load.
+	pub fn model_dir(&self) -> PathBuf {
+		self.model_dir
+			.clone()
+			.unwrap_or_else(|| PathBuf::from(PUBLISHED_MODEL_DIR))
+	}
+
+	/// The pool size.
+	pub fn threads(&self) -> usize {
+		self.ml_threads.map(usize::from).unwrap_or_else(|| {
+			std::thread::available_parallelism()
+				.map(|n| n.get())
+				.unwrap_or(1)
+		})
+	}
 }

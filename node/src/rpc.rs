@@ -1,5 +1,6 @@
 //! The node's JSON-RPC extensions beyond the standard set: `system_accountNextIndex`,
-//! `system_dryRun` and the transaction-payment RPC.
+//! `system_dryRun`, the transaction-payment RPC, and the classifier's `verdicts_classify` and
+//! `verdicts_modelInfo`.
 
 use std::sync::Arc;
 
@@ -8,6 +9,10 @@ use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+use veritas_classifier_host::{
+	rpc::{ClassifierApiServer, ClassifierRpc, RpcLimits},
+	ClassifierService,
+};
 use veritas_runtime::{opaque::Block, AccountId, Balance, Nonce};
 
 /// What the RPC extensions need from the node.
@@ -16,6 +21,8 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The node's classifier.
+	pub classifier: Arc<ClassifierService>,
 }
 
 /// Builds the RPC extensions of a full node.
@@ -38,10 +45,24 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps {
+		client,
+		pool,
+		classifier,
+	} = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(
+		ClassifierRpc::new(
+			classifier,
+			RpcLimits {
+				max_texts: veritas_runtime::MAX_VOTES_PER_BATCH as usize,
+				max_text_bytes: veritas_runtime::MAX_TEXT_LEN as usize,
+			},
+		)
+		.into_rpc(),
+	)?;
 
 	Ok(module)
 }

@@ -11,10 +11,19 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpS
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
+use veritas_classifier_host::{ClassifierConfig, ClassifierService, EngineState};
+use veritas_classifier_interface::ClassifierExt;
 use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 
-/// The host functions every node executing this runtime provides.
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+use crate::cli::ClassifierParams;
+
+/// The host functions every node executing this runtime provides: Substrate's, and the
+/// classifier's (the runtime imports them for its off-chain worker, so block import needs them
+/// too; without a registered engine they answer "no classifier").
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	veritas_classifier_interface::HostFunctions,
+);
 
 /// The client type of a full node.
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor>;
@@ -132,11 +141,12 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Builds and starts a full node: networking, RPC, off-chain workers and, for a validator,
-/// Aura authoring and the GRANDPA voter.
+/// Aura authoring and the GRANDPA voter. The classifier loads in the background meanwhile.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	classifier_params: ClassifierParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -148,6 +158,22 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+
+	// The model loads on its own thread: the node imports and authors from its first second
+	// and votes once the model is ready.
+	let classifier = if classifier_params.no_vote {
+		log::info!(target: "verdicts", "--no-vote: this node loads no model and casts no votes");
+		ClassifierService::disabled(config.prometheus_registry())
+	} else {
+		ClassifierService::start(
+			ClassifierConfig {
+				model_dir: classifier_params.model_dir(),
+				device: classifier_params.ml_device,
+				threads: classifier_params.threads(),
+			},
+			config.prometheus_registry(),
+		)
+	};
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -206,7 +232,14 @@ pub fn new_full<
 				)),
 				network_provider: Arc::new(network.clone()),
 				enable_http_requests: false,
-				custom_extensions: |_| vec![],
+				custom_extensions: {
+					let classifier = classifier.clone();
+					move |_| match classifier.state() {
+						EngineState::Disabled => vec![],
+						_ => vec![Box::new(ClassifierExt::new(classifier.clone()))
+							as Box<dyn sp_externalities::Extension>],
+					}
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",
@@ -227,11 +260,13 @@ pub fn new_full<
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let classifier = classifier.clone();
 
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
+				classifier: classifier.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

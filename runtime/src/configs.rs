@@ -19,8 +19,11 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, MINUTES, SLOT_DURATION, SS58_PREFIX, VERSION,
+	Signature, SignedPayload, System, TxExtension, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT,
+	MAX_TEXT_LEN, MAX_VOTES_PER_BATCH, MINUTES, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
+use codec::Encode;
+use sp_runtime::{traits::Verify, MultiSigner};
 
 /// Share of a block that normal (non-operational) extrinsics may fill.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -152,14 +155,92 @@ impl pallet_verdicts::AttesterSet<AccountId> for AuraAttesters {
 	}
 }
 
+/// The key the verdicts worker signs its vote batches with: the validator's Aura key (sr25519),
+/// which `--dev`, `key insert --key-type aura` and zombienet already put into its keystore.
+pub struct VerdictsAuthorityId;
+
+impl frame_system::offchain::AppCrypto<MultiSigner, Signature> for VerdictsAuthorityId {
+	type RuntimeAppPublic = AuraId;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
+
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <Signature as Verify>::Signer;
+	type Signature = Signature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+/// Blocks a vote batch stays valid for: a batch the pool dropped dies quickly, and the worker
+/// sends a fresh one (see `pallet_verdicts::worker::RETRY_AFTER_BLOCKS`).
+const VOTE_BATCH_MORTALITY: u64 = 16;
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	/// A version-4 signed extrinsic with the runtime's own extensions: a mortal era, the nonce
+	/// from chain state, no tip, and no metadata hash (`CheckMetadataHash::new(false)`).
+	fn create_signed_transaction<
+		A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		public: <Signature as Verify>::Signer,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<UncheckedExtrinsic> {
+		use sp_runtime::{generic::Era, traits::StaticLookup, SaturatedConversion};
+		let current = System::block_number()
+			.saturated_into::<u64>()
+			.saturating_sub(1);
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(VOTE_BATCH_MORTALITY, current)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		);
+		let payload = SignedPayload::new(call, extension)
+			.map_err(|e| log::warn!(target: "verdicts", "cannot build a signed payload: {e:?}"))
+			.ok()?;
+		let signature = payload.using_encoded(|bytes| A::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);
+		Some(UncheckedExtrinsic::new_signed(
+			call, address, signature, extension,
+		))
+	}
+}
+
 impl pallet_verdicts::Config for Runtime {
+	type AuthorityId = VerdictsAuthorityId;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Attesters = AuraAttesters;
 	/// One minute of blocks to reach a verdict.
 	type VotingPeriod = ConstU32<MINUTES>;
-	type MaxTextLen = ConstU32<512>;
-	type MaxVotesPerBatch = ConstU32<64>;
+	type MaxTextLen = ConstU32<MAX_TEXT_LEN>;
+	type MaxVotesPerBatch = ConstU32<MAX_VOTES_PER_BATCH>;
 	/// The same bound as Aura's `MaxAuthorities`.
 	type MaxAttesters = ConstU32<32>;
 	type MaxCasesPerBlock = ConstU32<64>;

@@ -65,6 +65,12 @@ pub const SS58_PREFIX: u16 = 42;
 /// The minimum balance an account must keep to exist.
 pub const EXISTENTIAL_DEPOSIT: Balance = UNIT / 1_000;
 
+/// The longest memo or record text a case may carry, in bytes.
+pub const MAX_TEXT_LEN: u32 = 512;
+/// The most votes one `attest_batch` may carry (and so the most cases a validator's worker
+/// classifies per block).
+pub const MAX_VOTES_PER_BATCH: u32 = 64;
+
 /// Target block time. Aura slots have this length; it cannot change once the chain runs.
 pub const MILLISECS_PER_BLOCK: u64 = 3000;
 /// The Aura slot length.

@@ -138,6 +138,46 @@ export async function startNode(args = ['--dev', '--tmp'], { readyTimeoutMs = 12
   }
 }
 
+/** The published model's folder: `models/<name in models/PUBLISHED>`. */
+export function publishedModelDir() {
+  const models = resolve(import.meta.dirname, '..', '..', 'models');
+  return join(models, readFileSync(join(models, 'PUBLISHED'), 'utf8').trim());
+}
+
+/**
+ * Signs and submits `tx`; resolves with `{ events, blockHash }` once it is in a block, rejects
+ * with an error named `section.Name` on a dispatch error, or when the pool drops it.
+ */
+export function submit(api, tx, signer, options = {}) {
+  return new Promise((ok, fail) => {
+    let unsub;
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        unsub?.();
+        if (dispatchError.isModule) {
+          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+          fail(Object.assign(new Error(`${section}.${name}`), { section, name }));
+        } else {
+          fail(new Error(dispatchError.toString()));
+        }
+      } else if (status.isInBlock) {
+        unsub?.();
+        ok({ events, blockHash: status.asInBlock });
+      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+        unsub?.();
+        fail(new Error(`not included: ${status.type}`));
+      }
+    }).then((u) => (unsub = u), fail);
+  });
+}
+
+/** Lines of the node's log that match `pattern`. */
+export function logLines(node, pattern) {
+  return readFileSync(node.logPath, 'utf8')
+    .split('\n')
+    .filter((line) => pattern.test(line));
+}
+
 /** Polls `check` every `intervalMs` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor(what, check, { timeoutMs = 60_000, intervalMs = 500 } = {}) {
   const deadline = Date.now() + timeoutMs;

@@ -1,39 +1,20 @@
 // pallet-verdicts on a real dev node, through @polkadot/api: a screened transfer is held in
 // escrow, the attester (Alice, the dev chain's Aura authority) votes, and the verdict moves the
-// funds. Bad input comes back as a named pallet error and moves nothing.
+// funds. Bad input comes back as a named pallet error and moves nothing. The node runs with
+// `--no-vote`, so the only votes are the ones this test signs (worker.test.mjs covers the node
+// voting by itself).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { publishedModel, startNode } from './harness.mjs';
+import { publishedModel, startNode, submit as submitTx } from './harness.mjs';
+
+/** Submits `tx` and resolves with the events of its block. */
+const submit = async (api, tx, signer) => (await submitTx(api, tx, signer)).events;
 
 const MODEL_HASH = '0x' + '11'.repeat(32);
-
-/** Signs and submits `tx`, resolves with the events of its block; rejects on a dispatch error. */
-function submit(api, tx, signer) {
-  return new Promise((ok, fail) => {
-    let unsub;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        unsub?.();
-        if (dispatchError.isModule) {
-          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-          fail(Object.assign(new Error(`${section}.${name}`), { section, name }));
-        } else {
-          fail(new Error(dispatchError.toString()));
-        }
-      } else if (status.isInBlock) {
-        unsub?.();
-        ok(events);
-      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-        unsub?.();
-        fail(new Error(`not included: ${status.type}`));
-      }
-    }).then((u) => (unsub = u), fail);
-  });
-}
 
 describe('verdicts on a dev chain', () => {
   let node;
@@ -43,7 +24,7 @@ describe('verdicts on a dev chain', () => {
   let dave;
 
   before(async () => {
-    node = await startNode(['--dev', '--tmp']);
+    node = await startNode(['--dev', '--tmp', '--no-vote']);
     await cryptoWaitReady();
     api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });

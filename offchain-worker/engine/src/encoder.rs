@@ -77,6 +77,24 @@ pub struct EngineOptions {
 	pub base_dir: Option<PathBuf>,
 	/// Encoder implementation (default [`Backend::Auto`]).
 	pub backend: Backend,
+	/// Runs each thread of the engine's own pool (`threads = Some(n)`): the node wraps them so
+	/// that a panic on one of them unwinds (and is reported as an error) instead of taking the
+	/// process down. `None`: plain threads.
+	pub thread_wrapper: Option<ThreadWrapper>,
+}
+
+/// A function every thread of the engine's pool runs its work through: it receives the thread's
+/// main loop and must call it (e.g. after setting up a panic guard).
+#[derive(Clone)]
+pub struct ThreadWrapper(pub std::sync::Arc<dyn Fn(ThreadMain) + Send + Sync>);
+
+/// The main loop of one pool thread, as a [`ThreadWrapper`] receives it.
+pub type ThreadMain = Box<dyn FnOnce() + Send>;
+
+impl std::fmt::Debug for ThreadWrapper {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("ThreadWrapper(..)")
+	}
 }
 
 impl Default for EngineOptions {
@@ -88,6 +106,7 @@ impl Default for EngineOptions {
 			sort_by_length: true,
 			base_dir: None,
 			backend: Backend::Auto,
+			thread_wrapper: None,
 		}
 	}
 }
@@ -288,13 +307,7 @@ impl Encoder {
 			.unwrap_or(config.pad_token_id as u32);
 
 		let pool = match opts.threads {
-			Some(n) => Some(
-				rayon::ThreadPoolBuilder::new()
-					.num_threads(n.max(1))
-					.thread_name(|i| format!("veritas-classifier-{i}"))
-					.build()
-					.map_err(|e| EngineError::ThreadPool(e.to_string()))?,
-			),
+			Some(n) => Some(build_pool(n, opts.thread_wrapper.clone())?),
 			None => None,
 		};
 
@@ -343,7 +356,10 @@ impl Encoder {
 		&self.tokenizer
 	}
 
-	fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+	/// Runs `f` on the engine's pool (on the calling thread when the engine uses rayon's global
+	/// pool). Everything the engine parallelises inside `f` (tokenization, gemm, attention) runs
+	/// on that pool's threads.
+	pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
 		match &self.pool {
 			Some(pool) => pool.install(f),
 			None => f(),
@@ -449,4 +465,30 @@ impl Encoder {
 			},
 		}
 	}
+}
+
+/// The engine's own rayon pool of `threads` threads named `veritas-classifier-<i>`, each running
+/// through `wrapper` when one is given.
+fn build_pool(threads: usize, wrapper: Option<ThreadWrapper>) -> Result<rayon::ThreadPool> {
+	let builder = rayon::ThreadPoolBuilder::new()
+		.num_threads(threads.max(1))
+		.thread_name(|i| format!("veritas-classifier-{i}"));
+	let built = match wrapper {
+		None => builder.build(),
+		Some(wrapper) => builder
+			.spawn_handler(move |thread| {
+				let wrapper = wrapper.clone();
+				let mut b = std::thread::Builder::new();
+				if let Some(name) = thread.name() {
+					b = b.name(name.to_owned());
+				}
+				if let Some(size) = thread.stack_size() {
+					b = b.stack_size(size);
+				}
+				b.spawn(move || (wrapper.0)(Box::new(move || thread.run())))?;
+				Ok(())
+			})
+			.build(),
+	};
+	built.map_err(|e| EngineError::ThreadPool(e.to_string()))
 }

@@ -306,6 +306,25 @@ impl Engine {
 		})
 	}
 
+	/// Classifies texts that already are the model's input (raw bytes, no input-scope selection):
+	/// what the off-chain worker sends, a transfer's memo or a record's text taken from the case.
+	/// Invalid UTF-8 is decoded lossily and flagged `lossy_utf8`.
+	pub fn classify_model_inputs(&self, inputs: &[&[u8]]) -> Result<Vec<Classification>> {
+		no_panic(|| {
+			let decoded: Vec<Cow<'_, str>> =
+				inputs.iter().map(|t| String::from_utf8_lossy(t)).collect();
+			let lossy: Vec<bool> = decoded.iter().map(|c| matches!(c, Cow::Owned(_))).collect();
+			let refs: Vec<&str> = decoded.iter().map(|c| c.as_ref()).collect();
+			let toks = self.encoder.tokenize(&refs)?;
+			self.classify_tokenized(&toks, &lossy)
+		})
+	}
+
+	/// Runs `f` on the engine's thread pool (see [`Encoder::install`]).
+	pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+		self.encoder.install(f)
+	}
+
 	/// Mean-pooled, not normalised embeddings (one per text, in order) of the part of each text
 	/// the model reads (the manifest's `input`), i.e. what the heads see.
 	pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
@@ -405,18 +424,23 @@ impl Classifier for Engine {
 	}
 }
 
+/// The engine as the host functions see it: the texts are model inputs
+/// ([`Engine::classify_model_inputs`]).
 impl veritas_classifier_interface::ClassifyBatch for Engine {
 	fn classify_batch(
 		&self,
 		texts: &[Vec<u8>],
-	) -> std::result::Result<Vec<veritas_classifier_interface::Classification>, String> {
+	) -> std::result::Result<
+		Vec<veritas_classifier_interface::Classification>,
+		veritas_classifier_interface::BatchError,
+	> {
 		let refs: Vec<&[u8]> = texts.iter().map(|t| t.as_slice()).collect();
-		self.classify_bytes(&refs)
+		self.classify_model_inputs(&refs)
 			.map(|v| v.into_iter().map(Into::into).collect())
-			.map_err(|e| e.to_string())
+			.map_err(|e| veritas_classifier_interface::BatchError::Failed(e.to_string()))
 	}
 
-	fn model_hash(&self) -> [u8; 32] {
-		self.model_hash
+	fn model_hash(&self) -> Option<[u8; 32]> {
+		Some(self.model_hash)
 	}
 }

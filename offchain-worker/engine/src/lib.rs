@@ -33,7 +33,9 @@ pub mod fast;
 pub mod locate;
 pub mod manifest;
 
-pub use encoder::{Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, Tokenized};
+pub use encoder::{
+	Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, ThreadWrapper, Tokenized,
+};
 pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead};
 pub use error::{EngineError, Result};
 pub use manifest::{model_hash, FileEntry, FileRole, InputScope, Manifest};

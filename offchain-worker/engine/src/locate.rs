@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 /// Default location of the base encoder, relative to the repository root.
 pub const BASE_MODEL_REL: &str = "models/base/all-MiniLM-L6-v2";
 
-/// Location of the shared benchmark data, relative to the folder above the repository.
-pub const BENCH_REL: &str = "shared/bench";
+/// The benchmark and numerics fixtures (corpus, reference embeddings), in this crate.
+pub const BENCH_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data");
 
 fn starts() -> Vec<PathBuf> {
 	let mut v = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
@@ -34,17 +34,21 @@ pub fn find_up(start: &Path, rel: &str, ok: impl Fn(&Path) -> bool) -> Option<Pa
 	None
 }
 
-/// The shared benchmark folder (`corpus.jsonl`, `reference_embeddings.json`): `$VERITAS_BENCH_DIR`,
-/// else `shared/bench` found walking up from the crate, the working directory or the binary.
+/// The benchmark folder (`corpus.jsonl`, `reference_embeddings.json`): `$VERITAS_BENCH_DIR`,
+/// else this crate's `bench-data/` (where the checkout it was built from keeps them), else
+/// `offchain-worker/engine/bench-data` found walking up from the working directory or the binary.
 pub fn bench_dir() -> Option<PathBuf> {
 	if let Some(d) = std::env::var_os("VERITAS_BENCH_DIR") {
 		return Some(PathBuf::from(d));
 	}
-	starts().iter().find_map(|s| {
-		find_up(s, BENCH_REL, |p| {
-			p.join("reference_embeddings.json").is_file()
-		})
-	})
+	let ok = |p: &Path| p.join("reference_embeddings.json").is_file();
+	let built_in = PathBuf::from(BENCH_DATA);
+	if ok(&built_in) {
+		return Some(built_in);
+	}
+	starts()
+		.iter()
+		.find_map(|s| find_up(s, "offchain-worker/engine/bench-data", ok))
 }
 
 /// The base encoder folder: `$VERITAS_BASE_DIR`, else `models/base/all-MiniLM-L6-v2` (holding

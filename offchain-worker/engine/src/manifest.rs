@@ -83,10 +83,15 @@ impl FileRole {
 
 /// Which part of a case's text the model reads (manifest field `input`, default `text`).
 ///
-/// The pallet renders a transfer as `transfer <amount> <symbol> to <dest>: <memo>` and a record
-/// as its own text (DESIGN §1). A model trained on memos alone declares `memo`: the engine then
-/// strips that rendered prefix before tokenizing, so the amount and the ~30 word pieces of an SS58
-/// address neither dilute the mean-pooled embedding nor cost encoder time.
+/// The dataset and the CLI carry a transfer rendered as `transfer <amount> <symbol> to <dest>:
+/// <memo>` and a record as its own text. A model trained on memos alone declares `memo`: for such
+/// rendered texts ([`crate::Engine::classify`], [`crate::Engine::classify_bytes`]) the engine
+/// strips the prefix before tokenizing, so the amount and the ~30 word pieces of an SS58 address
+/// neither dilute the mean-pooled embedding nor cost encoder time.
+///
+/// On chain nothing is rendered: a case stores its memo (or a record's text) as its `text`, and
+/// the off-chain worker passes exactly that to [`crate::Engine::classify_model_inputs`], which
+/// never parses it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputScope {

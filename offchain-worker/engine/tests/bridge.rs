@@ -6,10 +6,10 @@ mod common;
 use codec::{Decode, Encode};
 use common::*;
 use std::sync::Arc;
-use veritas_classifier::{authoring::ModelSpec, Engine};
+use veritas_classifier::{authoring::ModelSpec, Engine, InputScope};
 use veritas_classifier_interface::{
-	classifier, classify, engine_model_hash, flags, output_len, Classification, ClassifierExt,
-	ClassifyBatch, ClassifyError, Status,
+	classifier, classify, engine_model_hash, flags, output_len, BatchError, Classification,
+	ClassifierExt, ClassifyBatch, ClassifyError, Status,
 };
 
 fn ext_with(engine: Arc<dyn ClassifyBatch + Send + Sync>) -> sp_io::TestExternalities {
@@ -32,7 +32,7 @@ fn host_function_with_real_engine() {
 			.into_bytes(),
 	];
 	let expected: Vec<Classification> = engine
-		.classify_bytes(&texts.iter().map(|t| t.as_slice()).collect::<Vec<_>>())
+		.classify_model_inputs(&texts.iter().map(|t| t.as_slice()).collect::<Vec<_>>())
 		.expect("classify")
 		.into_iter()
 		.map(Into::into)
@@ -108,32 +108,89 @@ fn host_function_without_extension_returns_code() {
 
 struct Panics;
 impl ClassifyBatch for Panics {
-	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, String> {
+	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, BatchError> {
 		panic!("engine exploded")
 	}
-	fn model_hash(&self) -> [u8; 32] {
-		[1; 32]
+	fn model_hash(&self) -> Option<[u8; 32]> {
+		Some([1; 32])
 	}
 }
 
 struct Fails;
 impl ClassifyBatch for Fails {
-	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, String> {
-		Err("no good".into())
+	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, BatchError> {
+		Err(BatchError::Failed("no good".into()))
 	}
-	fn model_hash(&self) -> [u8; 32] {
-		[2; 32]
+	fn model_hash(&self) -> Option<[u8; 32]> {
+		Some([2; 32])
 	}
 }
 
 struct WrongCount;
 impl ClassifyBatch for WrongCount {
-	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, String> {
+	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, BatchError> {
 		Ok(vec![Classification::default()])
 	}
-	fn model_hash(&self) -> [u8; 32] {
-		[3; 32]
+	fn model_hash(&self) -> Option<[u8; 32]> {
+		Some([3; 32])
 	}
+}
+
+/// An engine whose model is still loading.
+struct Loading;
+impl ClassifyBatch for Loading {
+	fn classify_batch(&self, _: &[Vec<u8>]) -> Result<Vec<Classification>, BatchError> {
+		Err(BatchError::NotReady("loading".into()))
+	}
+	fn model_hash(&self) -> Option<[u8; 32]> {
+		None
+	}
+}
+
+#[test]
+fn an_engine_that_is_not_ready_says_so() {
+	let mut ext = ext_with(Arc::new(Loading));
+	ext.execute_with(|| {
+		assert_eq!(
+			classify(&[b"a".to_vec()]),
+			Err(ClassifyError::Host(Status::NotReady))
+		);
+		assert_eq!(
+			engine_model_hash(),
+			Err(ClassifyError::Host(Status::NotReady))
+		);
+	});
+}
+
+#[test]
+fn the_host_classifies_model_inputs_as_they_are() {
+	// A memo-scoped model; a memo that happens to look like a rendered transfer. The host never
+	// parses the texts it is given: it classifies the memo whole, where `classify_bytes` (the
+	// CLI's path for rendered texts) would cut it at ": ".
+	let spec = ModelSpec {
+		input: InputScope::Memo,
+		..ModelSpec::default()
+	};
+	let dir = demo_model("bridge-raw", &spec, 5);
+	let engine = Arc::new(Engine::load(dir.path(), opts()).expect("load"));
+	let memo = b"transfer 5 VRT to the landlord: rent for May and the deposit".to_vec();
+	let whole: Classification = engine
+		.classify_model_inputs(&[memo.as_slice()])
+		.expect("classify")[0]
+		.into();
+	let cut: Classification =
+		engine.classify_bytes(&[memo.as_slice()]).expect("classify")[0].into();
+	assert_ne!(
+		whole.score, cut.score,
+		"the two readings must differ for this test to mean anything"
+	);
+	let mut ext = ext_with(engine);
+	ext.execute_with(|| {
+		assert_eq!(
+			classify(std::slice::from_ref(&memo)).expect("host"),
+			vec![whole]
+		);
+	});
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Numerics against the reference embeddings of shared/bench (all-MiniLM-L6-v2, fp32, torch).
+//! Numerics against the reference embeddings of bench-data/ (all-MiniLM-L6-v2, fp32, torch).
 
 mod common;
 

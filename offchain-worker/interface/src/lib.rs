@@ -4,16 +4,21 @@
 //! classifier engine.
 //!
 //! * [`classifier`] — a `#[runtime_interface]` with the host functions
-//!   [`classifier::classify_batch`] and [`classifier::model_hash`]. They only take byte slices and
-//!   return a primitive status code ([`Status`]); results are written into a buffer the caller
-//!   owns (`PassFatPointerAndReadWrite` / `PassPointerAndWrite`), no deprecated
-//!   `AllocateAndReturn*` strategy is used.
+//!   [`classifier::classify_batch`], [`classifier::model_hash`] and
+//!   [`classifier::note_submission`]. They only take byte slices and primitives and return a
+//!   primitive status code ([`Status`]); results are written into a buffer the caller owns
+//!   (`PassFatPointerAndReadWrite` / `PassPointerAndWrite`), no deprecated `AllocateAndReturn*`
+//!   strategy is used.
 //! * [`Classification`] — the per-text result, SCALE encodable, shared with the runtime/pallet.
 //! * [`ClassifierExt`] (host side only) — the externalities extension that carries an
 //!   `Arc<dyn ClassifyBatch + Send + Sync>`; the node registers it for off-chain workers only.
 //!   When it is not registered the host functions return [`Status::NoExtension`], never panic.
 //! * [`classify`] / [`engine_model_hash`] — safe wrappers for the runtime that encode the input,
 //!   size the output buffer exactly, call the host function and decode the answer.
+//!
+//! The texts are the model's input exactly as the caller chose it (the pallet passes a
+//! transfer's memo or a record's text, straight from the case): the host classifies them as
+//! they are, with no parsing of a rendered form.
 //!
 //! Wire format of `classify_batch`:
 //! * input: SCALE `Vec<Vec<u8>>` (the texts as raw bytes; invalid UTF-8 is decoded lossily by the
@@ -41,8 +46,12 @@ use sp_runtime_interface::{
 
 #[cfg(not(substrate_runtime))]
 mod host;
+/// The classifier's host functions, for the node's executor (next to
+/// `sp_io::SubstrateHostFunctions`).
 #[cfg(not(substrate_runtime))]
-pub use host::{ClassifierExt, ClassifyBatch};
+pub use classifier::HostFunctions;
+#[cfg(not(substrate_runtime))]
+pub use host::{BatchError, ClassifierExt, ClassifyBatch};
 
 /// Bit flags of [`Classification::flags`].
 pub mod flags {
@@ -117,6 +126,9 @@ pub enum Status {
 	/// The input is not a SCALE `Vec<Vec<u8>>`, has trailing bytes, or holds more than
 	/// [`MAX_BATCH`] texts.
 	InvalidInput = 4,
+	/// An engine is registered but not ready: its model is still loading, or failed to load.
+	/// Not an error of the caller: just do not vote (the node's log says why).
+	NotReady = 5,
 }
 
 impl Status {
@@ -128,6 +140,7 @@ impl Status {
 			2 => Status::EngineError,
 			3 => Status::BufferTooSmall,
 			4 => Status::InvalidInput,
+			5 => Status::NotReady,
 			_ => return None,
 		})
 	}
@@ -173,8 +186,26 @@ pub trait Classifier {
 	fn model_hash(&mut self, out: PassPointerAndWrite<&mut [u8; 32], 32>) -> u32 {
 		use sp_externalities::ExternalitiesExt;
 		match self.extension::<ClassifierExt>() {
+			Some(ext) => match ext.0.model_hash() {
+				Some(hash) => {
+					*out = hash;
+					Status::Ok as u32
+				},
+				None => Status::NotReady as u32,
+			},
+			None => Status::NoExtension as u32,
+		}
+	}
+
+	/// Tells the node what became of a vote batch built from a `classify_batch` answer: `votes`
+	/// votes, `accepted` = 1 when the transaction pool took the signed extrinsic, 0 when it
+	/// refused it. Feeds the node's metrics; returns a [`Status`] code
+	/// ([`Status::NoExtension`] when no engine is registered).
+	fn note_submission(&mut self, votes: u32, accepted: u32) -> u32 {
+		use sp_externalities::ExternalitiesExt;
+		match self.extension::<ClassifierExt>() {
 			Some(ext) => {
-				*out = ext.0.model_hash();
+				ext.0.note_submission(votes, accepted != 0);
 				Status::Ok as u32
 			},
 			None => Status::NoExtension as u32,
@@ -218,6 +249,12 @@ pub fn engine_model_hash() -> Result<[u8; 32], ClassifyError> {
 	}
 }
 
+/// Runtime-side wrapper: reports a submitted (`accepted`) or refused vote batch of `votes` votes
+/// to the node's metrics. Best effort: without an engine registered there is nothing to report to.
+pub fn note_submission(votes: u32, accepted: bool) {
+	let _ = classifier::note_submission(votes, accepted as u32);
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -250,6 +287,7 @@ mod tests {
 			Status::EngineError,
 			Status::BufferTooSmall,
 			Status::InvalidInput,
+			Status::NotReady,
 		] {
 			assert_eq!(Status::from_u32(s as u32), Some(s));
 		}

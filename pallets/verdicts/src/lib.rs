@@ -34,6 +34,7 @@ pub mod runtime_api;
 mod tests;
 pub mod types;
 pub mod weights;
+pub mod worker;
 
 /// The set of accounts allowed to vote, supplied by the runtime.
 pub trait AttesterSet<AccountId> {
@@ -88,7 +89,14 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
+		/// The key the off-chain worker signs its vote batches with; the runtime maps it to the
+		/// Aura key, which every validator's keystore already holds.
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
 		/// The currency whose funds are held in escrow.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -319,6 +327,11 @@ pub mod pallet {
 				}
 			}
 			T::WeightInfo::on_initialize_deadlines(closed)
+		}
+
+		/// Validators classify the pending cases and vote (see [`crate::worker`]).
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_worker(now);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -6,7 +6,10 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
 };
-use sp_runtime::BuildStorage;
+use sp_runtime::{
+	testing::{TestSignature, UintAuthorityId},
+	BuildStorage,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -62,7 +65,50 @@ pub const MAX_ATTESTERS: u32 = 16;
 pub const MAX_PER_BLOCK: u32 = 4;
 pub const MAX_PENDING: u32 = 10;
 
+/// The mock's signing types: `UintAuthorityId` keys (account = the key's number) and test
+/// signatures, so the worker's signer finds the keys tests put in `UintAuthorityId::set_all_keys`.
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+/// The extrinsics the worker submits (decoded back by the tests from the pool).
+pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_signed_transaction<
+		S: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		_public: UintAuthorityId,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
+}
+
+/// The worker's key type in tests.
+pub struct TestAuthorityId;
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestAuthorityId {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
 impl pallet_verdicts::Config for Test {
+	type AuthorityId = TestAuthorityId;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Attesters = TestAttesters;

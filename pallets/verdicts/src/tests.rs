@@ -9,6 +9,7 @@ use frame_support::{
 use sp_runtime::{traits::BadOrigin, BoundedVec};
 
 mod proptests;
+mod worker;
 
 const MODEL_HASH: [u8; 32] = [7; 32];
 

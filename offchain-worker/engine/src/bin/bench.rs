@@ -10,9 +10,9 @@ use std::time::Instant;
 use veritas_classifier::{locate, Backend, Encoder, EngineOptions};
 
 #[derive(Parser)]
-#[command(about = "Encoder throughput on shared/bench/corpus.jsonl")]
+#[command(about = "Encoder throughput on the benchmark corpus (bench-data/corpus.jsonl)")]
 struct Args {
-	/// corpus.jsonl (default: shared/bench/corpus.jsonl found by walking up, or $VERITAS_BENCH_DIR).
+	/// corpus.jsonl (default: $VERITAS_BENCH_DIR/corpus.jsonl, else the engine's bench-data/).
 	#[arg(long)]
 	corpus: Option<PathBuf>,
 	/// Base encoder folder (default: models/base/all-MiniLM-L6-v2 found by walking up).
@@ -50,7 +50,7 @@ fn main() -> Result<()> {
 	let corpus_path = match args.corpus {
 		Some(p) => p,
 		None => locate::bench_dir()
-			.context("shared/bench not found; pass --corpus")?
+			.context("bench-data/corpus.jsonl not found; pass --corpus or set VERITAS_BENCH_DIR")?
 			.join("corpus.jsonl"),
 	};
 	let raw = std::fs::read_to_string(&corpus_path)

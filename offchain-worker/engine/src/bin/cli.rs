@@ -47,6 +47,7 @@ impl Opts {
 			sort_by_length: true,
 			base_dir: self.base_dir.clone(),
 			backend: self.backend,
+			thread_wrapper: None,
 		}
 	}
 }

@@ -19,7 +19,7 @@ pub fn base_dir() -> PathBuf {
 /// The shared benchmark folder; fails when absent.
 pub fn bench_dir() -> PathBuf {
 	locate::bench_dir().unwrap_or_else(|| {
-		panic!("shared/bench not found walking up from the crate; set VERITAS_BENCH_DIR")
+		panic!("bench-data/ not found (offchain-worker/engine/bench-data); set VERITAS_BENCH_DIR")
 	})
 }
 
