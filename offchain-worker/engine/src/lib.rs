@@ -34,7 +34,7 @@ pub mod locate;
 pub mod manifest;
 
 pub use encoder::{
-	Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, ThreadWrapper, Tokenized,
+	Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, ThreadMain, ThreadWrapper, Tokenized,
 };
 pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead};
 pub use error::{EngineError, Result};
