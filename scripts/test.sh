@@ -10,6 +10,12 @@ echo "== build (target dir: $CARGO_TARGET_DIR)"
 # chain reuse one set of artifacts instead of rebuilding crates whose features differ.
 cargo build --release --workspace --all-targets --locked
 
+echo "== the runtime reaches the classifier only through its interface crate"
+if cargo tree --locked -p veritas-runtime -e normal,build | grep -E "candle|tokenizers"; then
+	echo "candle or tokenizers is in veritas-runtime's dependency graph" >&2
+	exit 1
+fi
+
 echo "== cargo test"
 cargo test --release --workspace --locked
 

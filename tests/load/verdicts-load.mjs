@@ -1,7 +1,8 @@
 // Load benchmark of a screening chain: N new cases per block, how many cases reach a verdict per
 // block, and how many blocks a case waits from inclusion to its verdict (p50, p95).
 //
-//   node tests/load/verdicts-load.mjs [--rates 1,50,200] [--blocks 10] [--ws ws://127.0.0.1:9944]
+//   node tests/load/verdicts-load.mjs [--rates 1,50,200] [--blocks 10]
+//                                     [--ws ws://127.0.0.1:9944 --metrics http://127.0.0.1:9615/metrics]
 //
 // Without --ws it starts its own `veritas-node --dev --tmp` (the node votes with the published
 // model) on free ports and stops it at the end. Cases are records whose texts cycle through the
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '1,50,200' },
     blocks: { type: 'string', default: '10' },
     ws: { type: 'string' },
+    metrics: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -34,6 +36,21 @@ const corpus = readFileSync(resolve(import.meta.dirname, '../../offchain-worker/
   .split('\n')
   .map((line) => JSON.parse(line).text);
 
+/** The worker's inference so far, from the node's Prometheus metrics: batches, texts, seconds. */
+async function inference(metricsUrl) {
+  if (!metricsUrl) return null;
+  const text = await (await fetch(metricsUrl)).text();
+  const value = (name) => {
+    const m = text.match(new RegExp(`^${name}\\{[^}]*source="worker"[^}]*\\} ([0-9.e+-]+)$`, 'm'));
+    return m ? Number(m[1]) : 0;
+  };
+  return {
+    batches: value('veritas_inference_seconds_count'),
+    seconds: value('veritas_inference_seconds_sum'),
+    texts: value('veritas_inference_batch_size_sum'),
+  };
+}
+
 const percentile = (xs, p) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -44,10 +61,12 @@ async function main() {
   let node;
   let wsUrl = args.ws;
   let rpcPort;
+  let metricsUrl = args.metrics;
   if (!wsUrl) {
     node = await startNode(['--dev', '--tmp']);
     wsUrl = node.wsUrl;
     rpcPort = node.rpcPort;
+    metricsUrl = `http://127.0.0.1:${node.prometheusPort}/metrics`;
   } else {
     rpcPort = Number(new URL(wsUrl).port);
   }
@@ -91,6 +110,7 @@ async function main() {
     const results = [];
     for (const rate of rates) {
       const firstCase = (await api.query.verdicts.nextCaseId()).toNumber();
+      const inferenceBefore = await inference(metricsUrl);
       let refusedByPool = 0;
       const startBlock = head;
       for (let b = 0; b < blocks; b++) {
@@ -118,6 +138,12 @@ async function main() {
         return open.length === 0 || Date.now() > settle;
       }, { timeoutMs: 120_000, intervalMs: 500 });
       const endBlock = head;
+      const inferenceAfter = await inference(metricsUrl);
+      const worker = inferenceBefore && {
+        batches: inferenceAfter.batches - inferenceBefore.batches,
+        texts: inferenceAfter.texts - inferenceBefore.texts,
+        seconds: inferenceAfter.seconds - inferenceBefore.seconds,
+      };
       const ids = [...included.keys()].filter((id) => id >= firstCase && id < lastCaseBefore);
       const latencies = ids.filter((id) => finalized.has(id)).map((id) => finalized.get(id).block - included.get(id));
       const outcomes = {};
@@ -144,6 +170,9 @@ async function main() {
         latencyP50: percentile(latencies, 50),
         latencyP95: percentile(latencies, 95),
         outcomes,
+        workerSecondsPerBatch: worker && worker.batches ? worker.seconds / worker.batches : NaN,
+        workerTextsPerBatch: worker && worker.batches ? worker.texts / worker.batches : NaN,
+        workerTextsPerSecond: worker && worker.seconds ? worker.texts / worker.seconds : NaN,
       };
       results.push(row);
       console.error(JSON.stringify(row));
@@ -153,11 +182,11 @@ async function main() {
     if (args.json) {
       console.log(JSON.stringify({ cpu, attesters, model: info.name, threads: info.threads, results }, null, 2));
     } else {
-      console.log(`| new cases / block | included | refused (pool / in block) | finalized / block | latency p50 (blocks) | latency p95 (blocks) | undecided |`);
-      console.log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+      console.log(`| new cases / block | included | refused (pool / in block) | finalized / block | latency p50 (blocks) | latency p95 (blocks) | undecided | worker batch (texts, s) | inference texts/s |`);
+      console.log(`| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
       for (const r of results) {
         console.log(
-          `| ${r.rate} | ${r.included} / ${r.submitted} | ${r.refusedByPool} / ${r.failedInBlock} | ${r.casesFinalizedPerBlock.toFixed(1)} | ${r.latencyP50} | ${r.latencyP95} | ${r.undecided} |`,
+          `| ${r.rate} | ${r.included} / ${r.submitted} | ${r.refusedByPool} / ${r.failedInBlock} | ${r.casesFinalizedPerBlock.toFixed(1)} | ${r.latencyP50} | ${r.latencyP95} | ${r.undecided} | ${r.workerTextsPerBatch.toFixed(1)}, ${r.workerSecondsPerBatch.toFixed(2)} | ${r.workerTextsPerSecond.toFixed(0)} |`,
         );
       }
     }
