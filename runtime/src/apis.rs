@@ -25,6 +25,8 @@ use pallet_verdicts::{AttesterRecord, CaseId, CaseOf, CaseStatus, ModelInfo, Ver
 
 /// The text bound of this runtime's cases.
 type MaxTextLen = <Runtime as pallet_verdicts::Config>::MaxTextLen;
+/// The attester bound of this runtime's cases.
+type MaxAttesters = <Runtime as pallet_verdicts::Config>::MaxAttesters;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -193,14 +195,14 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_verdicts::runtime_api::VerdictsApi<Block, AccountId, Balance, BlockNumber, MaxTextLen>
+	impl pallet_verdicts::runtime_api::VerdictsApi<Block, AccountId, Balance, BlockNumber, MaxTextLen, MaxAttesters>
 		for Runtime
 	{
 		fn case_status(id: CaseId) -> Option<CaseStatus> {
 			pallet_verdicts::Pallet::<Runtime>::case_status(id)
 		}
 		fn case(id: CaseId) -> Option<CaseOf<Runtime>> {
-			pallet_verdicts::Cases::<Runtime>::get(id)
+			pallet_verdicts::Pallet::<Runtime>::case(id)
 		}
 		fn verdict(id: CaseId) -> Option<Verdict<BlockNumber>> {
 			pallet_verdicts::Verdicts::<Runtime>::get(id)
@@ -217,6 +219,28 @@ impl_runtime_apis! {
 		fn pending_cases(from: CaseId, max: u32, attester: Option<AccountId>) -> Vec<CaseOf<Runtime>> {
 			// A client may ask for any `max`: one call returns at most a page of 256.
 			pallet_verdicts::Pallet::<Runtime>::pending_cases(from, max.min(256), attester.as_ref())
+		}
+	}
+
+	/// `try-runtime` (behind the feature): dry-run upgrades and re-execute real blocks with
+	/// every pallet's `try_state` checks, e.g. `pallet-verdicts`' escrow and issuance invariants
+	/// on a live chain's state.
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			let weight = Executive::try_runtime_upgrade(checks)
+				.expect("the runtime upgrade's checks pass");
+			(weight, crate::configs::RuntimeBlockWeights::get().max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.expect("the block executes and its try_state checks pass")
 		}
 	}
 

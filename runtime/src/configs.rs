@@ -141,6 +141,10 @@ impl pallet_verdicts::AttesterSet<AccountId> for AuraAttesters {
 			.collect()
 	}
 
+	fn bound() -> u32 {
+		<<Runtime as pallet_aura::Config>::MaxAuthorities as frame_support::traits::Get<u32>>::get()
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_attesters(attesters: alloc::vec::Vec<AccountId>) {
 		use sp_core::crypto::UncheckedFrom;
@@ -243,6 +247,8 @@ impl pallet_verdicts::Config for Runtime {
 	type MaxVotesPerBatch = ConstU32<MAX_VOTES_PER_BATCH>;
 	/// The same bound as Aura's `MaxAuthorities`.
 	type MaxAttesters = ConstU32<32>;
+	/// Attester set snapshots live at once (authority changes are rare).
+	type MaxLiveSets = ConstU32<4>;
 	type MaxCasesPerBlock = ConstU32<64>;
 	type MaxPendingCases = ConstU32<4096>;
 	type MaxVerdicts = ConstU32<100_000>;

@@ -201,35 +201,64 @@ mod tests {
 
 	type VerdictWeights = weights::pallet_verdicts::WeightInfo<Runtime>;
 
-	/// The largest batch an attester may send must fit in one block, with room to spare for the
-	/// other attesters' batches; prints how many worst-case votes one block takes.
-	#[test]
-	fn a_full_vote_batch_fits_in_a_block() {
+	/// What one vote costs at benchmarked weights, and how many fit in a block, with `n`
+	/// attesters: typical (every attester votes the same side; per case `needed - 1` votes only
+	/// count, one decides a transfer, `n - needed` arrive late and are recorded) and worst (every
+	/// vote decides a transfer case). Batches are full (`MaxVotesPerBatch`), each pays the
+	/// extrinsic base weight and writes `n` records.
+	fn votes_per_block(n: u32) -> (u64, u64) {
 		let limits = configs::RuntimeBlockWeights::get();
 		let normal = limits.get(DispatchClass::Normal);
+		let budget = normal
+			.max_total
+			.expect("normal class has a block limit")
+			.ref_time();
+		let base = limits.get(DispatchClass::Normal).base_extrinsic.ref_time();
+		let batch = <Runtime as pallet_verdicts::Config>::MaxVotesPerBatch::get() as u64;
+		let per = |f: &dyn Fn(u32) -> u64| f(1) - f(0);
+		let count = per(&|v| VerdictWeights::count_votes(v).ref_time());
+		let late = per(&|v| VerdictWeights::late_votes(v).ref_time());
+		let decide = per(&|v| VerdictWeights::attest_batch(v, 0).ref_time());
+		let record = per(&|r| VerdictWeights::attest_batch(0, r).ref_time());
+		let batch_overhead =
+			base + VerdictWeights::attest_batch(0, 0).ref_time() + n as u64 * record;
+		let needed = pallet_verdicts::supermajority(n) as u64;
+		let case = (needed - 1) * count + decide + (n as u64 - needed) * late;
+		// Per vote, in picoseconds scaled by n·batch to stay in integers.
+		let typical = case * batch + batch_overhead * n as u64;
+		let worst = decide * batch + batch_overhead;
+		(budget * n as u64 * batch / typical, budget * batch / worst)
+	}
+
+	/// Prints votes per block at 4, 16 and 32 attesters; 4 validators must fit 5 000 typical
+	/// votes in a block, and the largest batch's declared weight must fit an extrinsic.
+	#[test]
+	fn thousands_of_votes_fit_in_a_block() {
+		let normal = configs::RuntimeBlockWeights::get();
+		let normal = normal.get(DispatchClass::Normal);
 		let max_extrinsic = normal
 			.max_extrinsic
 			.expect("normal class has an extrinsic limit");
-		let max_total = normal.max_total.expect("normal class has a block limit");
 		let batch: u32 = <Runtime as pallet_verdicts::Config>::MaxVotesPerBatch::get();
-		let full = VerdictWeights::attest_batch(batch);
+		let declared = pallet_verdicts::Pallet::<Runtime>::attest_batch_weight(batch);
 		assert!(
-			full.all_lte(max_extrinsic),
-			"a batch of {batch} votes weighs {full:?}, over the extrinsic limit {max_extrinsic:?}"
+			declared.all_lte(max_extrinsic),
+			"a full batch of {batch} votes declares {declared:?}, over the extrinsic limit \
+			 {max_extrinsic:?}"
 		);
-		let per_vote =
-			VerdictWeights::attest_batch(2).ref_time() - VerdictWeights::attest_batch(1).ref_time();
-		let votes_per_block =
-			(max_total.ref_time() - VerdictWeights::attest_batch(0).ref_time()) / per_vote;
-		let batches_per_block = max_total.ref_time() / full.ref_time();
-		println!(
-			"worst-case vote: {} µs; a block takes {votes_per_block} votes, {batches_per_block} \
-			 full batches of {batch}",
-			per_vote / 1_000_000
-		);
+		for n in [4u32, 16, 32] {
+			let (typical, worst) = votes_per_block(n);
+			println!(
+				"{n} attesters: {typical} typical votes per block ({} cases), {worst} worst-case \
+				 votes; a full batch of {batch} declares {} ms",
+				typical / n as u64,
+				declared.ref_time() / 1_000_000_000,
+			);
+		}
+		let (typical, _) = votes_per_block(4);
 		assert!(
-			batches_per_block >= 2,
-			"fewer than two full batches fit in a block"
+			typical >= 5_000,
+			"{typical} typical votes per block at 4 attesters"
 		);
 	}
 
@@ -238,7 +267,8 @@ mod tests {
 	fn deadline_work_is_bounded_within_a_block() {
 		let max_block = configs::RuntimeBlockWeights::get().max_block;
 		let cases: u32 = <Runtime as pallet_verdicts::Config>::MaxCasesPerBlock::get();
-		let work = VerdictWeights::on_initialize_deadlines(cases);
+		let records: u32 = <Runtime as pallet_verdicts::Config>::MaxAttesters::get();
+		let work = VerdictWeights::on_initialize(cases, records);
 		assert!(
 			work.all_lte(max_block / 2),
 			"deadline work {work:?} exceeds half a block"

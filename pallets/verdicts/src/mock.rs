@@ -52,6 +52,9 @@ impl crate::AttesterSet<AccountId> for TestAttesters {
 	fn attesters() -> Vec<AccountId> {
 		AttesterList::get()
 	}
+	fn bound() -> u32 {
+		MAX_ATTESTERS
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_attesters(attesters: Vec<AccountId>) {
 		AttesterList::set(attesters)
@@ -64,6 +67,7 @@ pub const MAX_BATCH: u32 = 8;
 pub const MAX_ATTESTERS: u32 = 16;
 pub const MAX_PER_BLOCK: u32 = 4;
 pub const MAX_PENDING: u32 = 10;
+pub const MAX_LIVE_SETS: u32 = 3;
 
 /// The mock's signing types: `UintAuthorityId` keys (account = the key's number) and test
 /// signatures, so the worker's signer finds the keys tests put in `UintAuthorityId::set_all_keys`.
@@ -116,6 +120,7 @@ impl pallet_verdicts::Config for Test {
 	type MaxTextLen = ConstU32<MAX_TEXT>;
 	type MaxVotesPerBatch = ConstU32<MAX_BATCH>;
 	type MaxAttesters = ConstU32<MAX_ATTESTERS>;
+	type MaxLiveSets = ConstU32<MAX_LIVE_SETS>;
 	type MaxCasesPerBlock = ConstU32<MAX_PER_BLOCK>;
 	type MaxPendingCases = ConstU32<MAX_PENDING>;
 	type MaxVerdicts = VerdictCapacity;
@@ -141,7 +146,12 @@ pub fn new_test_ext(n: u32) -> sp_io::TestExternalities {
 	let balances = USERS
 		.iter()
 		.chain(attesters.iter())
-		.chain((0..MAX_ATTESTERS).map(attester).collect::<Vec<_>>().iter())
+		.chain(
+			(0..MAX_ATTESTERS + 2)
+				.map(attester)
+				.collect::<Vec<_>>()
+				.iter(),
+		)
 		.map(|who| (*who, START_BALANCE))
 		.collect::<std::collections::BTreeMap<_, _>>()
 		.into_iter()

@@ -157,12 +157,47 @@ impl Tally {
 	}
 }
 
+/// The id of an attester set snapshot (see [`crate::sets`]).
+pub type SetId = u32;
+
+/// The largest attester set a case can record votes of: membership is a bit of a `u128`.
+pub const MAX_SET_SIZE: u32 = 128;
+
+/// A counted vote as a case keeps it until its verdict: who (by position in the case's attester
+/// set), which side, and the reason code.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Ballot {
+	/// The voter's position in the case's attester set.
+	pub member: u8,
+	/// Its choice.
+	pub choice: Choice,
+	/// Its reason code.
+	pub reason: u8,
+}
+
 /// A case awaiting its verdict.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
-#[scale_info(skip_type_params(MaxTextLen))]
-pub struct Case<AccountId, Balance, BlockNumber, MaxTextLen: frame_support::traits::Get<u32>> {
+#[scale_info(skip_type_params(MaxTextLen, MaxBallots))]
+pub struct Case<
+	AccountId,
+	Balance,
+	BlockNumber,
+	MaxTextLen: frame_support::traits::Get<u32>,
+	MaxBallots: frame_support::traits::Get<u32>,
+> {
 	/// The case's id.
 	pub id: CaseId,
 	/// Who submitted it (and, for a transfer, whose funds are held).
@@ -175,8 +210,39 @@ pub struct Case<AccountId, Balance, BlockNumber, MaxTextLen: frame_support::trai
 	pub submitted_at: BlockNumber,
 	/// The block at whose start it becomes `Undecided` if still pending.
 	pub deadline: BlockNumber,
+	/// The attester set that decides it: the set of the block it was submitted in. Only that
+	/// set's members vote on it, and its supermajority is that set's.
+	pub set: SetId,
 	/// Votes counted so far.
 	pub tally: Tally,
+	/// The counted votes, one per member of `set` at most.
+	pub ballots: BoundedVec<Ballot, MaxBallots>,
+	/// The model the last counted vote named.
+	pub model_hash: Option<[u8; 32]>,
+}
+
+/// What became of a case's funds.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Settlement {
+	/// A record: no funds were held.
+	NoFunds,
+	/// `Approve`: the amount was paid to the destination.
+	Paid,
+	/// `Reject` or `Undecided`: the amount went back to the sender.
+	Refunded,
+	/// `Approve`, but paying the destination failed: the amount went back to the sender.
+	PayoutFailed,
 }
 
 /// The compact record a finalized case leaves behind.
@@ -186,14 +252,22 @@ pub struct Case<AccountId, Balance, BlockNumber, MaxTextLen: frame_support::trai
 pub struct Verdict<BlockNumber> {
 	/// How it ended.
 	pub outcome: Outcome,
-	/// The final tally.
+	/// What became of the funds (a failed payout says so here, whatever the outcome).
+	pub settlement: Settlement,
+	/// The tally at the verdict.
 	pub tally: Tally,
+	/// Votes that arrived after the verdict from members who had not voted (not counted).
+	pub late: u32,
 	/// The block it was finalized in.
 	pub finalized_at: BlockNumber,
-	/// The model the counted votes were cast with.
-	pub model_hash: [u8; 32],
+	/// The model the deciding votes named (the last counted vote's); `None` without votes.
+	pub model_hash: Option<[u8; 32]>,
 	/// The most common reason code among the winning side's votes; `None` when undecided.
 	pub reason: Option<u8>,
+	/// The attester set that decided it.
+	pub set: SetId,
+	/// Which members of `set` voted, before the verdict or late (bit `i` = member `i`).
+	pub voted: u128,
 }
 
 /// The longest label or reason-code name, in bytes.
@@ -254,8 +328,12 @@ pub struct AttesterRecord {
 	pub disagreed: u32,
 	/// Abstained on a case that was then finalized.
 	pub abstained: u32,
-	/// Was an attester when the case was finalized and had not voted on it.
+	/// Was a member of a case's attester set and had not voted when its verdict came (a vote
+	/// that arrives later moves the case from `missed` to `late`).
 	pub missed: u32,
+	/// Voted on a case after its verdict (honest latecomers: with `N` attesters the last
+	/// `floor((N - 1) / 3)` votes usually arrive after the supermajority). Not counted.
+	pub late: u32,
 }
 
 /// Why a vote inside an otherwise valid batch was not counted.
@@ -280,6 +358,8 @@ pub enum SkipReason {
 	DuplicateVote,
 	/// The score is above `10_000`.
 	InvalidScore,
+	/// The attester is not a member of the set that decides the case (it joined later).
+	NotInCaseSet,
 }
 
 /// The supermajority of `n` attesters: `n - floor((n - 1) / 3)`, the rule GRANDPA uses.

@@ -2,10 +2,12 @@
 //!
 //! A runtime supplies measured weights: `veritas-runtime` uses
 //! `runtime/src/weights/pallet_verdicts.rs`, generated from `benchmarking.rs` on the reference
-//! machine by `scripts/bench-weights.sh`. Each benchmark measures its call's worst case: an
-//! `attest_batch` vote that closes a case every attester voted on, after the full
-//! early-undecided scan; deadline closes of cases with every attester but one voted.
-//! The `()` implementation (unit weights) is for tests.
+//! machine by `scripts/bench-weights.sh`. The `()` implementation (unit weights) is for tests.
+//!
+//! `attest_batch` is charged its worst case up front — every vote decides a transfer case, and
+//! the batch writes the records of every member of every live set — and refunded afterwards to
+//! what it did: `attest_batch(decided, records written)` plus the votes that only counted
+//! (`count_votes`) and the late ones (`late_votes`), each without its base.
 
 use frame_support::weights::Weight;
 
@@ -15,12 +17,17 @@ pub trait WeightInfo {
 	fn screen_transfer(t: u32) -> Weight;
 	/// `submit_record` with a text of `t` bytes.
 	fn submit_record(t: u32) -> Weight;
-	/// `attest_batch` with `v` votes, every one of which may finalize its case.
-	fn attest_batch(v: u32) -> Weight;
+	/// `attest_batch` with `v` votes that each decide a transfer case, writing `r` attester
+	/// records at the end of the batch.
+	fn attest_batch(v: u32, r: u32) -> Weight;
+	/// `attest_batch` with `v` votes that only count (their cases stay pending).
+	fn count_votes(v: u32) -> Weight;
+	/// `attest_batch` with `v` votes on cases that were already final (late votes).
+	fn late_votes(v: u32) -> Weight;
 	/// `set_model`.
 	fn set_model() -> Weight;
-	/// `on_initialize` closing `c` cases at their deadline.
-	fn on_initialize_deadlines(c: u32) -> Weight;
+	/// `on_initialize` closing `c` cases at their deadline and writing `r` attester records.
+	fn on_initialize(c: u32, r: u32) -> Weight;
 }
 
 /// Unit weights, for tests.
@@ -31,13 +38,19 @@ impl WeightInfo for () {
 	fn submit_record(_t: u32) -> Weight {
 		Weight::from_parts(1, 0)
 	}
-	fn attest_batch(v: u32) -> Weight {
+	fn attest_batch(v: u32, r: u32) -> Weight {
+		Weight::from_parts(1 + 3 * v as u64 + r as u64, 0)
+	}
+	fn count_votes(v: u32) -> Weight {
+		Weight::from_parts(1 + v as u64, 0)
+	}
+	fn late_votes(v: u32) -> Weight {
 		Weight::from_parts(1 + v as u64, 0)
 	}
 	fn set_model() -> Weight {
 		Weight::from_parts(1, 0)
 	}
-	fn on_initialize_deadlines(c: u32) -> Weight {
-		Weight::from_parts(c as u64, 0)
+	fn on_initialize(c: u32, r: u32) -> Weight {
+		Weight::from_parts(1 + c as u64 + r as u64, 0)
 	}
 }

@@ -4,9 +4,10 @@
 //! On each new best block, when the node holds the key of a current attester
 //! ([`Config::AuthorityId`], in the runtime the Aura key) and its classifier runs the chain's
 //! active model, the worker
-//! 1. takes the next pending cases this attester has not voted on, oldest first, at most
-//!    [`Config::MaxVotesPerBatch`] of them, reading at most [`MAX_SCAN`] case ids from a cursor
-//!    kept in off-chain storage (never a walk over every case ever opened);
+//! 1. takes the next pending cases whose attester set it belongs to and that it has not voted
+//!    on, oldest first, at most [`Config::MaxVotesPerBatch`] of them, reading at most
+//!    [`MAX_SCAN`] pending cases from a cursor kept in off-chain storage (the walk visits pending
+//!    cases only, never every case ever opened);
 //! 2. gives the classifier exactly each case's own text — a transfer's memo, a record's text —
 //!    in one `classify_batch` host call;
 //! 3. turns each result into a [`Vote`] with the chain's threshold and abstain margin
@@ -23,11 +24,11 @@
 //! once when it starts to hold, and again every [`REPEAT_LOG_EVERY`] blocks while it does.
 
 use crate::{
-	pallet::{ActiveModel, Cases, Config, Deadlines, NextCaseId, Pallet, Votes},
-	Call, CaseId, CaseOf, Choice, ModelInfo, Vote,
+	pallet::{ActiveModel, Config, Pallet},
+	Call, CaseId, Choice, ModelInfo, Vote,
 };
 use alloc::vec::Vec;
-use frame_support::traits::Get;
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
@@ -38,14 +39,14 @@ use sp_runtime::{
 		storage_lock::{StorageLock, Time},
 		Duration,
 	},
-	traits::{One, Saturating},
+	traits::Saturating,
 	SaturatedConversion,
 };
 use veritas_classifier_interface::{self as classifier, flags, ClassifyError, Status};
 
 /// Off-chain storage key of the lock that lets one worker run at a time.
 const LOCK_KEY: &[u8] = b"verdicts::worker::lock";
-/// Off-chain storage key of the paging cursor: every case id below it is final or voted on.
+/// Off-chain storage key of the paging cursor: no pending case below it needs our vote.
 const CURSOR_KEY: &[u8] = b"verdicts::worker::cursor";
 /// Off-chain storage key of the last submitted batch: `(nonce, block)`.
 const IN_FLIGHT_KEY: &[u8] = b"verdicts::worker::in-flight";
@@ -56,10 +57,8 @@ const LOGGED_KEY: &[u8] = b"verdicts::worker::logged";
 const LOCK_MILLIS: u64 = 120_000;
 /// Blocks after which a submitted batch whose nonce is still unused counts as dropped.
 pub const RETRY_AFTER_BLOCKS: u32 = 16;
-/// Case ids the worker reads per block at most (besides the deadline lists it probes).
+/// Pending cases the worker reads per block at most.
 pub const MAX_SCAN: u32 = 1024;
-/// Deadline lists probed per block for the oldest case that may still be pending.
-pub const MAX_DEADLINE_PROBES: u32 = 64;
 /// Blocks between two log lines for a state that persists.
 pub const REPEAT_LOG_EVERY: u32 = 600;
 
@@ -226,7 +225,8 @@ impl<T: Config> Pallet<T> {
 
 		let cursor = StorageValueRef::persistent(CURSOR_KEY);
 		let from = cursor.get::<CaseId>().ok().flatten().unwrap_or(0);
-		let (cases, next) = Self::unvoted_cases(&me.id, from, T::MaxVotesPerBatch::get(), MAX_SCAN);
+		let (cases, next) =
+			Self::pending_cases_page(from, T::MaxVotesPerBatch::get(), MAX_SCAN, Some(&me.id));
 		cursor.set(&next);
 		if cases.is_empty() {
 			return WorkerOutcome::NothingPending;
@@ -238,20 +238,23 @@ impl<T: Config> Pallet<T> {
 			Err(ClassifyError::Host(Status::NotReady)) => return WorkerOutcome::ClassifierNotReady,
 			Err(_) => return WorkerOutcome::ClassifierFailed,
 		};
-		let votes: Vec<Vote> = cases
-			.iter()
-			.zip(&results)
-			.map(|(case, result)| Vote {
-				case_id: case.id,
-				choice: if result.has_flag(flags::EMPTY) {
-					Choice::Abstain
-				} else {
-					model.choice(result.score)
-				},
-				score: result.score,
-				reason: result.reason,
-			})
-			.collect();
+		// At most MaxVotesPerBatch cases were taken: nothing is cut.
+		let votes: BoundedVec<Vote, T::MaxVotesPerBatch> = BoundedVec::truncate_from(
+			cases
+				.iter()
+				.zip(&results)
+				.map(|(case, result)| Vote {
+					case_id: case.id,
+					choice: if result.has_flag(flags::EMPTY) {
+						Choice::Abstain
+					} else {
+						model.choice(result.score)
+					},
+					score: result.score,
+					reason: result.reason,
+				})
+				.collect(),
+		);
 		let count = votes.len() as u32;
 		let sent = Signer::<T, T::AuthorityId>::any_account()
 			.with_filter(alloc::vec![me.public.clone()])
@@ -271,57 +274,6 @@ impl<T: Config> Pallet<T> {
 			},
 			// The key left the keystore between the lookup and the signing.
 			None => WorkerOutcome::NotAttester,
-		}
-	}
-
-	/// Up to `max` pending cases `attester` has not voted on, oldest first, reading at most
-	/// `max_scan` case ids from `from` (raised to the oldest case that may still be pending).
-	/// Also returns the next cursor: every id below it is final or carries `attester`'s vote.
-	pub fn unvoted_cases(
-		attester: &T::AccountId,
-		from: CaseId,
-		max: u32,
-		max_scan: u32,
-	) -> (Vec<CaseOf<T>>, CaseId) {
-		let end = NextCaseId::<T>::get();
-		let start = from.max(Self::oldest_open_case_bound());
-		let mut found = Vec::new();
-		let mut cursor = start;
-		let mut id = start;
-		let mut scanned = 0u32;
-		while id < end && (found.len() as u32) < max && scanned < max_scan {
-			scanned += 1;
-			match Cases::<T>::get(id) {
-				Some(case) if !Votes::<T>::contains_key(id, attester) => found.push(case),
-				// Final or voted on: the cursor may pass it, unless an unvoted case lies before.
-				_ if found.is_empty() => cursor = id.saturating_add(1),
-				_ => {},
-			}
-			id = id.saturating_add(1);
-		}
-		(found, cursor)
-	}
-
-	/// No case below this id is pending: the first id of the earliest deadline list still to
-	/// come (cases are opened in id order, and their deadlines follow the same order). Probes at
-	/// most [`MAX_DEADLINE_PROBES`] lists; 0 when none is found.
-	fn oldest_open_case_bound() -> CaseId {
-		let now = frame_system::Pallet::<T>::block_number();
-		let last = now.saturating_add(T::VotingPeriod::get());
-		let mut block = now.saturating_add(One::one());
-		let mut probes = 0;
-		while block <= last && probes < MAX_DEADLINE_PROBES {
-			if let Some(first) = Deadlines::<T>::get(block).first() {
-				return *first;
-			}
-			block = block.saturating_add(One::one());
-			probes += 1;
-		}
-		if block > last {
-			// Every list still to come is empty: no case is pending.
-			NextCaseId::<T>::get()
-		} else {
-			0
 		}
 	}
 

@@ -1,7 +1,7 @@
 //! The off-chain worker against the mock runtime: an offchain database, a transaction pool, a
 //! keystore of `UintAuthorityId` keys and a keyword classifier registered as `ClassifierExt`.
 
-use super::{activate_model, model, MODEL_HASH};
+use super::{activate_model, batch, model, text, MODEL_HASH};
 use crate::{mock::*, worker::*, *};
 use codec::Decode;
 use frame_support::assert_ok;
@@ -109,7 +109,7 @@ fn take_batches(pool: &parking_lot::RwLock<PoolState>) -> Vec<(AccountId, Vec<Vo
 			};
 			match xt.function {
 				RuntimeCall::VerdictsPallet(Call::attest_batch { votes, model_hash }) => {
-					(signer, votes, model_hash)
+					(signer, votes.into_inner(), model_hash)
 				},
 				other => panic!("unexpected call {other:?}"),
 			}
@@ -121,7 +121,7 @@ fn take_batches(pool: &parking_lot::RwLock<PoolState>) -> Vec<(AccountId, Vec<Vo
 fn include(who: AccountId, votes: Vec<Vote>, hash: [u8; 32]) {
 	assert_ok!(VerdictsPallet::attest_batch(
 		RuntimeOrigin::signed(who),
-		votes,
+		batch(votes),
 		hash
 	));
 	frame_system::Pallet::<Test>::inc_account_nonce(who);
@@ -138,11 +138,11 @@ fn run(now: u64) -> WorkerOutcome {
 	.expect("the worker never fails the transaction")
 }
 
-fn record(text: &str) -> CaseId {
+fn record(body: &str) -> CaseId {
 	let id = NextCaseId::<Test>::get();
 	assert_ok!(VerdictsPallet::submit_record(
 		RuntimeOrigin::signed(USERS[0]),
-		text.as_bytes().to_vec()
+		text(body.as_bytes())
 	));
 	id
 }
@@ -162,7 +162,7 @@ fn a_validator_votes_on_every_pending_case_with_its_text() {
 			RuntimeOrigin::signed(USERS[1]),
 			USERS[2],
 			100,
-			b"invoice 4411".to_vec()
+			text(b"invoice 4411")
 		));
 
 		assert_eq!(run(1), WorkerOutcome::Voted(4));
@@ -282,21 +282,18 @@ fn final_cases_are_skipped_and_the_cursor_passes_them() {
 		// The one attester votes on the first case itself: it is final at once.
 		assert_ok!(VerdictsPallet::attest_batch(
 			RuntimeOrigin::signed(me),
-			vec![Vote {
+			batch(vec![Vote {
 				case_id: first,
 				choice: Choice::Approve,
 				score: 100,
 				reason: 0
-			}],
+			}]),
 			MODEL_HASH
 		));
-		assert!(Cases::<Test>::get(first).is_none());
-		let (cases, cursor) = VerdictsPallet::unvoted_cases(&me, 0, 10, 10);
+		assert!(VerdictsPallet::case(first).is_none());
+		let (cases, cursor) = VerdictsPallet::pending_cases_page(0, 10, 10, Some(&me));
 		assert_eq!(cases.iter().map(|c| c.id).collect::<Vec<_>>(), vec![second]);
-		assert_eq!(
-			cursor, second,
-			"the cursor passes the final case, not the open one"
-		);
+		assert_eq!(cursor, second, "the cursor stops at the open case");
 		assert_eq!(run(1), WorkerOutcome::Voted(1));
 		assert_eq!(take_batches(&pool)[0].1[0].case_id, second);
 	});
