@@ -249,8 +249,9 @@ impl pallet_verdicts::Config for Runtime {
 	type MaxAttesters = ConstU32<32>;
 	/// Attester set snapshots live at once (authority changes are rare).
 	type MaxLiveSets = ConstU32<4>;
-	type MaxCasesPerBlock = ConstU32<64>;
-	type MaxPendingCases = ConstU32<4096>;
+	type MaxCasesPerBlock = ConstU32<256>;
+	/// 256 cases a block for a whole voting period fit.
+	type MaxPendingCases = ConstU32<8192>;
 	type MaxVerdicts = ConstU32<100_000>;
 	type WeightInfo = crate::weights::pallet_verdicts::WeightInfo<Runtime>;
 }

@@ -85,10 +85,16 @@ impl<T: Config> Ledger<T> {
 				r.late.saturating_accrue(d.late);
 			});
 		}
+		let now = frame_system::Pallet::<T>::block_number();
 		for (set, closed) in self.open_cases {
 			AttesterSets::<T>::mutate(set, |info| {
 				if let Some(info) = info {
 					info.open_cases = info.open_cases.saturating_sub(closed);
+					// A retired set stays live `VotingPeriod` after its last verdict, for the
+					// late votes on it.
+					if info.retired_at.is_some() {
+						info.retired_at = Some(now);
+					}
 				}
 			});
 		}

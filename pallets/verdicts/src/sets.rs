@@ -8,8 +8,9 @@
 //! cases of its set.
 //!
 //! At most [`crate::Config::MaxLiveSets`] snapshots are live at once. A set stays live while it
-//! is the current one, while a pending case names it, and for a further `VotingPeriod` after
-//! that, so that late votes on its cases can still be told apart from strangers' votes. When the
+//! is the current one, while a pending case names it, and for `VotingPeriod` blocks after its
+//! last verdict (or its retirement, if later), so that late votes on its cases can still be told
+//! apart from strangers' votes. When the
 //! attesters change while `MaxLiveSets` sets are live, new cases keep the current set until the
 //! oldest one retires (at most `2 × VotingPeriod` blocks): a rare event (authority changes are
 //! rare) traded for a bound on every batch's work. Retiring a set prunes the records of its
@@ -37,7 +38,9 @@ pub struct AttesterSetInfo<AccountId, BlockNumber, MaxMembers: Get<u32>> {
 	pub members: BoundedVec<AccountId, MaxMembers>,
 	/// Pending cases this set decides.
 	pub open_cases: u32,
-	/// The block it stopped being the current set; `None` while it is.
+	/// `None` while it is the current set; then the block it stopped being current, or the
+	/// block of its latest verdict after that. It is pruned `VotingPeriod` later (once no case
+	/// is open), so late votes on its last verdicts still count.
 	pub retired_at: Option<BlockNumber>,
 }
 
@@ -156,10 +159,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Retires the oldest sets that no pending case names, `VotingPeriod` after their last use;
 	/// prunes the records of their members who are in no other live set. Bounded by
-	/// `MaxLiveSets`.
-	pub(crate) fn prune_sets(now: BlockNumberFor<T>) {
+	/// `MaxLiveSets` sets of `MaxAttesters` members. Returns the entries it removed.
+	pub(crate) fn prune_sets(now: BlockNumberFor<T>) -> u32 {
 		let current = CurrentSet::<T>::get();
 		let mut oldest = OldestSet::<T>::get();
+		let mut removed = 0u32;
 		while oldest < current {
 			let Some(info) = AttesterSets::<T>::get(oldest) else {
 				oldest = oldest.saturating_add(1);
@@ -172,17 +176,20 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			AttesterSets::<T>::remove(oldest);
+			removed = removed.saturating_add(1);
 			let others: Vec<BoundedVec<T::AccountId, T::MaxAttesters>> = (oldest + 1..=current)
 				.filter_map(|id| AttesterSets::<T>::get(id).map(|s| s.members))
 				.collect();
 			for member in info.members.iter() {
 				if !others.iter().any(|m| m.contains(member)) {
 					AttesterRecords::<T>::remove(member);
+					removed = removed.saturating_add(1);
 				}
 			}
 			oldest = oldest.saturating_add(1);
 		}
 		OldestSet::<T>::put(oldest);
+		removed
 	}
 
 	/// Whether `who` is a member of any live set.

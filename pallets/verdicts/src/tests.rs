@@ -841,3 +841,67 @@ fn several_cases_per_sender_each_keep_their_own_escrow() {
 		assert_eq!(free(2), START_BALANCE + 100);
 	});
 }
+
+#[test]
+fn the_v1_migration_ends_v0_cases_undecided_and_returns_their_escrow() {
+	use crate::migrations::{v0, MigrateToV1};
+	use frame_support::traits::{
+		fungible::MutateHold, GetStorageVersion, OnRuntimeUpgrade, StorageVersion,
+	};
+	new_test_ext(2).execute_with(|| {
+		let issuance = Balances::total_issuance();
+		StorageVersion::new(0).put::<VerdictsPallet>();
+		// A v0 chain: a pending transfer with its escrow, a pending record, a vote.
+		let reason = RuntimeHoldReason::VerdictsPallet(HoldReason::Escrow);
+		assert_ok!(Balances::hold(&reason, &1, 100));
+		let case = |id, kind| v0::Case {
+			id,
+			submitter: 1,
+			kind,
+			text: BoundedVec::truncate_from(b"rent".to_vec()),
+			submitted_at: 1,
+			deadline: 11,
+			tally: Tally::default(),
+		};
+		v0::Cases::<Test>::insert(
+			0,
+			case(
+				0,
+				CaseKind::Transfer {
+					dest: 2,
+					amount: 100,
+				},
+			),
+		);
+		v0::Cases::<Test>::insert(1, case(1, CaseKind::Record));
+		v0::Votes::<Test>::insert(0, attester(0), ());
+		v0::VerdictCount::<Test>::put(7);
+		NextCaseId::<Test>::put(2);
+
+		MigrateToV1::<Test>::on_runtime_upgrade();
+
+		assert_eq!(VerdictsPallet::on_chain_storage_version(), 1);
+		assert_eq!(v0::Cases::<Test>::count(), 0);
+		assert_eq!(v0::Votes::<Test>::iter().count(), 0);
+		assert_eq!(v0::VerdictCount::<Test>::get(), 0);
+		assert_eq!(escrow(1), 0, "the escrow went back");
+		assert_eq!(free(1), START_BALANCE);
+		assert_eq!(Balances::total_issuance(), issuance);
+		VerdictsPallet::do_try_state().expect("invariants hold after the migration");
+		// The chain goes on: new cases open and are decided under v1.
+		activate_model();
+		let id = open_transfer();
+		assert_eq!(id, 2);
+		cast(id, &[Choice::Approve, Choice::Approve]);
+		assert_eq!(
+			VerdictsPallet::case_status(id),
+			Some(CaseStatus::Final(Outcome::Approve))
+		);
+		// Run again: nothing happens (the version is 1).
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(
+			VerdictsPallet::case_status(id),
+			Some(CaseStatus::Final(Outcome::Approve))
+		);
+	});
+}

@@ -1,7 +1,7 @@
 //! The off-chain worker: every validator classifies the pending cases it has not voted on and
 //! votes on them in one signed `attest_batch` per block.
 //!
-//! On each new best block, when the node holds the key of a current attester
+//! On each new best block, when the node holds the key of a member of a live attester set
 //! ([`Config::AuthorityId`], in the runtime the Aura key) and its classifier runs the chain's
 //! active model, the worker
 //! 1. takes the next pending cases whose attester set it belongs to and that it has not voted
@@ -28,6 +28,7 @@ use crate::{
 	Call, CaseId, Choice, ModelInfo, Vote,
 };
 use alloc::vec::Vec;
+use codec::Encode;
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{SendSignedTransaction, Signer},
@@ -46,9 +47,11 @@ use veritas_classifier_interface::{self as classifier, flags, ClassifyError, Sta
 
 /// Off-chain storage key of the lock that lets one worker run at a time.
 const LOCK_KEY: &[u8] = b"verdicts::worker::lock";
-/// Off-chain storage key of the paging cursor: no pending case below it needs our vote.
+/// Off-chain storage key (followed by the signing account) of the paging cursor: no pending case
+/// below it needs that account's vote.
 const CURSOR_KEY: &[u8] = b"verdicts::worker::cursor";
-/// Off-chain storage key of the last submitted batch: `(nonce, block)`.
+/// Off-chain storage key (followed by the signing account) of its last submitted batch:
+/// `(nonce, block)`.
 const IN_FLIGHT_KEY: &[u8] = b"verdicts::worker::in-flight";
 /// Off-chain storage key of the last logged state: `(code, detail, block)`.
 const LOGGED_KEY: &[u8] = b"verdicts::worker::logged";
@@ -73,7 +76,7 @@ pub enum WorkerOutcome {
 	WaitingForInclusion,
 	/// The chain has no active model.
 	NoActiveModel,
-	/// The keystore holds no key of a current attester.
+	/// The keystore holds no key of a member of a live attester set.
 	NotAttester,
 	/// No classifier is registered on this node (`--no-vote`, or not an authority).
 	NoClassifier,
@@ -134,7 +137,7 @@ impl WorkerOutcome {
 			},
 			Self::NotAttester => log::info!(
 				target: TARGET,
-				"#{now}: this node holds no key of the current attester set (aura); not voting"
+				"#{now}: this node holds no key of a live attester set (aura); not voting"
 			),
 			Self::NoClassifier => log::info!(
 				target: TARGET,
@@ -195,9 +198,14 @@ impl<T: Config> Pallet<T> {
 		let Some(model) = ActiveModel::<T>::get() else {
 			return WorkerOutcome::NoActiveModel;
 		};
-		let attesters = Self::attesters();
+		// A member of any live set: one that left the current set still finishes its old cases.
+		let current = crate::pallet::CurrentSet::<T>::get();
+		let members = crate::pallet::AttesterSets::<T>::get(current)
+			.map(|set| set.members)
+			.unwrap_or_default();
+		let mut sets = crate::sets::SetCache::<T>::new(current, members);
 		let Some(me) = Signer::<T, T::AuthorityId>::keystore_accounts()
-			.find(|account| attesters.contains(&account.id))
+			.find(|account| Self::is_live_member(&account.id, &mut sets))
 		else {
 			return WorkerOutcome::NotAttester;
 		};
@@ -215,7 +223,10 @@ impl<T: Config> Pallet<T> {
 
 		// One signed batch at a time: the nonce comes from chain state.
 		let nonce = frame_system::Account::<T>::get(&me.id).nonce;
-		let in_flight = StorageValueRef::persistent(IN_FLIGHT_KEY);
+		// Per signing account: a node whose key changes starts afresh.
+		let account = me.id.encode();
+		let in_flight_key = [IN_FLIGHT_KEY, &account].concat();
+		let in_flight = StorageValueRef::persistent(&in_flight_key);
 		if let Ok(Some((sent_nonce, sent_at))) = in_flight.get::<(T::Nonce, BlockNumberFor<T>)>() {
 			let retry_at = sent_at.saturating_add(RETRY_AFTER_BLOCKS.into());
 			if nonce <= sent_nonce && now < retry_at {
@@ -223,7 +234,8 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 
-		let cursor = StorageValueRef::persistent(CURSOR_KEY);
+		let cursor_key = [CURSOR_KEY, &account].concat();
+		let cursor = StorageValueRef::persistent(&cursor_key);
 		let from = cursor.get::<CaseId>().ok().flatten().unwrap_or(0);
 		let (cases, next) =
 			Self::pending_cases_page(from, T::MaxVotesPerBatch::get(), MAX_SCAN, Some(&me.id));

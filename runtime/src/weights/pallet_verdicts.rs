@@ -112,23 +112,19 @@ impl<T: frame_system::Config> pallet_verdicts::WeightInfo for WeightInfo<T> {
 	/// Storage: `Verdicts::Verdicts` (r:0 w:64)
 	/// Proof: `Verdicts::Verdicts` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 64]`.
-	fn attest_batch(v: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `1524 + v * (2711 ±0)`
-		//  Estimated: `82238 + v * (84183 ±0)`
-		// Minimum execution time: 328_670_000 picoseconds.
+	fn attest_batch(v: u32, r: u32, ) -> Weight {
 		Weight::from_parts(334_450_000, 0)
-			.saturating_add(Weight::from_parts(0, 82238))
-			// Standard Error: 3_107_889
 			.saturating_add(Weight::from_parts(357_685_261, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(38))
-			.saturating_add(T::DbWeight::get().reads((35_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(36))
-			.saturating_add(T::DbWeight::get().writes((35_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 84183).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(2, 2).saturating_mul(r.into()))
 	}
-	/// Storage: `Verdicts::ActiveModel` (r:0 w:1)
-	/// Proof: `Verdicts::ActiveModel` (`max_values`: Some(1), `max_size`: Some(4266), added: 4761, mode: `MaxEncodedLen`)
+	fn count_votes(v: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1).saturating_mul(v.into()))
+	}
+	fn late_votes(v: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 0)
+			.saturating_add(T::DbWeight::get().reads_writes(2, 1).saturating_mul(v.into()))
+	}
 	fn set_model() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
@@ -163,19 +159,9 @@ impl<T: frame_system::Config> pallet_verdicts::WeightInfo for WeightInfo<T> {
 	/// Storage: `Verdicts::Verdicts` (r:0 w:64)
 	/// Proof: `Verdicts::Verdicts` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[0, 64]`.
-	fn on_initialize_deadlines(c: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `1525 + c * (2719 ±0)`
-		//  Estimated: `82238 + c * (81632 ±0)`
-		// Minimum execution time: 3_455_000 picoseconds.
+	fn on_initialize(c: u32, r: u32, ) -> Weight {
 		Weight::from_parts(3_585_000, 0)
-			.saturating_add(Weight::from_parts(0, 82238))
-			// Standard Error: 1_418_501
 			.saturating_add(Weight::from_parts(269_923_520, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(32))
-			.saturating_add(T::DbWeight::get().reads((34_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(30))
-			.saturating_add(T::DbWeight::get().writes((34_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 81632).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(2, 2).saturating_mul(r.into()))
 	}
 }

@@ -384,3 +384,24 @@ fn the_choice_follows_the_chains_threshold_and_margin() {
 	assert_eq!(m.choice(5_300), Choice::Reject);
 	assert_eq!(m.choice(10_000), Choice::Reject);
 }
+
+#[test]
+fn a_validator_that_joined_later_leaves_older_cases_to_their_set() {
+	let newcomer = attester(5);
+	let (mut ext, pool) = worker_ext(2, &[newcomer], Some(Keywords::new(Some(MODEL_HASH))));
+	ext.execute_with(|| {
+		activate_model();
+		// Decided by {100, 101}: not the newcomer's to vote on.
+		let old = record("rent for May");
+		AttesterList::set(vec![attester(0), attester(1), newcomer]);
+		// Decided by {100, 101, 105}.
+		let new = record("rent for June");
+		assert_eq!(run(1), WorkerOutcome::Voted(1));
+		let voted: Vec<CaseId> = take_batches(&pool)[0].1.iter().map(|v| v.case_id).collect();
+		assert_eq!(voted, vec![new]);
+		assert!(
+			VerdictsPallet::case(old).is_some(),
+			"the old case waits for its own set"
+		);
+	});
+}
