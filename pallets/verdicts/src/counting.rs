@@ -34,15 +34,25 @@ pub(crate) enum Counted {
 	Late,
 }
 
-/// Changes a batch makes to shared storage, written once by [`Ledger::flush`].
+/// Changes a batch makes to shared storage, written once by [`Ledger::flush`]. Record changes
+/// are kept by set and member index (no account is copied or looked up while counting).
 pub(crate) struct Ledger<T: Config> {
-	records: BTreeMap<T::AccountId, RecordDelta>,
-	open_cases: BTreeMap<SetId, u32>,
+	sets: BTreeMap<SetId, SetDelta>,
+	closed: u32,
+	_config: core::marker::PhantomData<T>,
+}
+
+/// What a batch changed for one attester set.
+#[derive(Default)]
+struct SetDelta {
+	/// Record increments, by member index.
+	members: Vec<RecordDelta>,
+	/// Cases of the set that reached their verdict.
 	closed: u32,
 }
 
 /// Increments of one attester's record.
-#[derive(Default)]
+#[derive(Default, Clone, PartialEq)]
 struct RecordDelta {
 	agreed: u32,
 	disagreed: u32,
@@ -53,30 +63,67 @@ struct RecordDelta {
 	unmissed: u32,
 }
 
+impl RecordDelta {
+	fn add(&mut self, other: &RecordDelta) {
+		self.agreed += other.agreed;
+		self.disagreed += other.disagreed;
+		self.abstained += other.abstained;
+		self.missed += other.missed;
+		self.late += other.late;
+		self.unmissed += other.unmissed;
+	}
+}
+
 impl<T: Config> Default for Ledger<T> {
 	fn default() -> Self {
 		Self {
-			records: BTreeMap::new(),
-			open_cases: BTreeMap::new(),
+			sets: BTreeMap::new(),
 			closed: 0,
+			_config: Default::default(),
 		}
 	}
 }
 
 impl<T: Config> Ledger<T> {
-	fn record(&mut self, who: &T::AccountId) -> &mut RecordDelta {
-		self.records.entry(who.clone()).or_default()
+	/// The changes for `set`, with room for its `size` members.
+	fn set(&mut self, set: SetId, size: usize) -> &mut SetDelta {
+		let delta = self.sets.entry(set).or_default();
+		if delta.members.len() < size {
+			delta.members.resize(size, RecordDelta::default());
+		}
+		delta
 	}
 
-	/// Attester records this ledger will write.
-	pub(crate) fn records_touched(&self) -> u32 {
-		self.records.len() as u32
-	}
-
-	/// Writes everything collected: each touched record once, each set's open-case count once,
-	/// the pending count once.
-	pub(crate) fn flush(self) {
-		for (who, d) in self.records {
+	/// Writes everything collected: each touched attester's record once (summed over the sets
+	/// it is a member of), each set's open-case count once, the pending count once. Returns the
+	/// records written.
+	pub(crate) fn flush(self, sets: &mut SetCache<T>) -> u32 {
+		let zero = RecordDelta::default();
+		let mut records: BTreeMap<T::AccountId, RecordDelta> = BTreeMap::new();
+		let now = frame_system::Pallet::<T>::block_number();
+		for (set, delta) in self.sets {
+			if let Some(members) = sets.members(set) {
+				for (who, d) in members.iter().zip(delta.members.iter()) {
+					if *d != zero {
+						records.entry(who.clone()).or_default().add(d);
+					}
+				}
+			}
+			if delta.closed > 0 {
+				AttesterSets::<T>::mutate(set, |info| {
+					if let Some(info) = info {
+						info.open_cases = info.open_cases.saturating_sub(delta.closed);
+						// A retired set stays live `VotingPeriod` after its last verdict, for
+						// the late votes on it.
+						if info.retired_at.is_some() {
+							info.retired_at = Some(now);
+						}
+					}
+				});
+			}
+		}
+		let written = records.len() as u32;
+		for (who, d) in records {
 			AttesterRecords::<T>::mutate(&who, |r: &mut AttesterRecord| {
 				r.agreed.saturating_accrue(d.agreed);
 				r.disagreed.saturating_accrue(d.disagreed);
@@ -85,22 +132,10 @@ impl<T: Config> Ledger<T> {
 				r.late.saturating_accrue(d.late);
 			});
 		}
-		let now = frame_system::Pallet::<T>::block_number();
-		for (set, closed) in self.open_cases {
-			AttesterSets::<T>::mutate(set, |info| {
-				if let Some(info) = info {
-					info.open_cases = info.open_cases.saturating_sub(closed);
-					// A retired set stays live `VotingPeriod` after its last verdict, for the
-					// late votes on it.
-					if info.retired_at.is_some() {
-						info.retired_at = Some(now);
-					}
-				}
-			});
-		}
 		if self.closed > 0 {
 			PendingCount::<T>::mutate(|n| *n = n.saturating_sub(self.closed));
 		}
+		written
 	}
 }
 
@@ -173,8 +208,10 @@ impl<T: Config> Pallet<T> {
 		}
 		verdict.voted |= bit;
 		verdict.late.saturating_inc();
+		let set = verdict.set;
 		Verdicts::<T>::insert(case_id, verdict);
-		let record = ledger.record(who);
+		let size = sets.size(set) as usize;
+		let record = &mut ledger.set(set, size).members[member as usize];
 		record.late += 1;
 		record.unmissed += 1;
 		Ok(Counted::Late)
@@ -218,11 +255,11 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut voted = 0u128;
 		let mut reasons: Vec<(u8, u32)> = Vec::new();
-		let members = sets.members(case.set).cloned().unwrap_or_default();
+		let size = sets.size(case.set) as usize;
+		let delta = ledger.set(case.set, size);
 		for ballot in case.ballots.iter() {
 			voted |= 1u128 << ballot.member;
-			if let Some(who) = members.get(ballot.member as usize) {
-				let record = ledger.record(who);
+			if let Some(record) = delta.members.get_mut(ballot.member as usize) {
 				match (ballot.choice, winning) {
 					(Choice::Abstain, _) => record.abstained += 1,
 					(choice, Some(win)) if choice == win => record.agreed += 1,
@@ -238,11 +275,12 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		for (i, who) in members.iter().enumerate() {
+		for (i, record) in delta.members.iter_mut().enumerate().take(size) {
 			if voted & (1u128 << i) == 0 {
-				ledger.record(who).missed += 1;
+				record.missed += 1;
 			}
 		}
+		delta.closed += 1;
 		// Most common; ties go to the lowest code.
 		let reason = reasons
 			.iter()
@@ -250,7 +288,6 @@ impl<T: Config> Pallet<T> {
 			.map(|(reason, _)| *reason);
 
 		Cases::<T>::remove(Self::key(case.id));
-		*ledger.open_cases.entry(case.set).or_default() += 1;
 		ledger.closed += 1;
 		Verdicts::<T>::insert(
 			case.id,
@@ -334,8 +371,7 @@ impl<T: Config> Pallet<T> {
 				closed += 1;
 			}
 		}
-		let records = ledger.records_touched();
-		ledger.flush();
+		let records = ledger.flush(sets);
 		(closed, records)
 	}
 }

@@ -498,8 +498,7 @@ pub mod pallet {
 					},
 				}
 			}
-			let records = ledger.records_touched();
-			ledger.flush();
+			let records = ledger.flush(&mut sets);
 			Self::deposit_event(Event::VotesCounted {
 				attester: who,
 				counted: counted.saturating_add(decided),

@@ -342,10 +342,11 @@ impl Model {
 		};
 		let mut reasons: BTreeMap<u8, u32> = BTreeMap::new();
 		for (member, choice, reason) in &case.ballots {
-			let record = self.records.entry(members[*member]).or_default();
+			// A side vote on an undecided case changes no record.
 			if *choice == Choice::Abstain {
-				record.abstained += 1;
+				self.records.entry(members[*member]).or_default().abstained += 1;
 			} else if let Some(w) = winner {
+				let record = self.records.entry(members[*member]).or_default();
 				if *choice == w {
 					record.agreed += 1;
 				} else {
