@@ -463,8 +463,14 @@ pub mod pallet {
 		/// (or one whose verdict is pruned), a repeated vote, a vote from outside the case's set
 		/// or an out-of-range score is skipped ([`Event::VoteSkipped`]). The call is free when
 		/// no vote was skipped, and charged otherwise; the weight is refunded to what it did.
+		///
+		/// Votes are the chain's own work: they are `Operational`, so user transactions, which
+		/// fill at most the normal class's share of a block, never crowd them out.
 		#[pallet::call_index(2)]
-		#[pallet::weight(Pallet::<T>::attest_batch_weight(votes.len() as u32))]
+		#[pallet::weight((
+			Pallet::<T>::attest_batch_weight(votes.len() as u32),
+			DispatchClass::Operational
+		))]
 		pub fn attest_batch(
 			origin: OriginFor<T>,
 			votes: BoundedVec<Vote, T::MaxVotesPerBatch>,
