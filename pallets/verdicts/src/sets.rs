@@ -51,9 +51,13 @@ pub type AttesterSetOf<T> = AttesterSetInfo<
 	<T as Config>::MaxAttesters,
 >;
 
-/// The members of the sets a batch touched, read once each.
+/// The members of an attester set.
+pub type MembersOf<T> =
+	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAttesters>;
+
+/// The members of the sets a batch touched, read once each (`None`: pruned).
 pub(crate) struct SetCache<T: Config> {
-	sets: Vec<(SetId, Option<BoundedVec<T::AccountId, T::MaxAttesters>>)>,
+	sets: Vec<(SetId, Option<MembersOf<T>>)>,
 }
 
 impl<T: Config> SetCache<T> {
