@@ -85,6 +85,12 @@ pub struct ClassifierParams {
 	/// Author, import and finalize blocks, but load no model and cast no votes.
 	#[arg(long)]
 	pub no_vote: bool,
+
+	/// Fault injection (test builds only): vote the opposite of what the model says, as a
+	/// Byzantine validator would.
+	#[cfg(feature = "fault-injection")]
+	#[arg(long)]
+	pub fault_invert_votes: bool,
 }
 
 impl ClassifierParams {

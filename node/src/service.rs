@@ -12,7 +12,7 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 use veritas_classifier_host::{ClassifierConfig, ClassifierService, EngineState};
-use veritas_classifier_interface::ClassifierExt;
+use veritas_classifier_interface::{ClassifierExt, ClassifyBatch};
 use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 
 use crate::cli::ClassifierParams;
@@ -140,6 +140,21 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// What the off-chain worker classifies with: the service itself, or (test builds with
+/// `fault-injection`, started with `--fault-invert-votes`) a liar that inverts every verdict.
+fn worker_classifier(
+	classifier: &Arc<ClassifierService>,
+	params: &ClassifierParams,
+) -> Arc<dyn ClassifyBatch + Send + Sync> {
+	#[cfg(feature = "fault-injection")]
+	if params.fault_invert_votes {
+		log::warn!(target: "verdicts", "--fault-invert-votes: this validator votes against its model");
+		return Arc::new(veritas_classifier_host::fault::Inverted(classifier.clone()));
+	}
+	let _ = params;
+	classifier.clone()
+}
+
 /// Builds and starts a full node: networking, RPC, off-chain workers and, for a validator,
 /// Aura authoring and the GRANDPA voter. The classifier loads in the background meanwhile.
 pub fn new_full<
@@ -234,9 +249,10 @@ pub fn new_full<
 				enable_http_requests: false,
 				custom_extensions: {
 					let classifier = classifier.clone();
+					let for_worker = worker_classifier(&classifier, &classifier_params);
 					move |_| match classifier.state() {
 						EngineState::Disabled => vec![],
-						_ => vec![Box::new(ClassifierExt::new(classifier.clone()))
+						_ => vec![Box::new(ClassifierExt::new(for_worker.clone()))
 							as Box<dyn sp_externalities::Extension>],
 					}
 				},

@@ -79,15 +79,20 @@ async function main() {
       return i.state === 'ready' && i;
     }, { timeoutMs: 120_000 });
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    const signers = ['//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'].map((u) => keyring.addFromUri(u));
-    const attesters = (await api.call.verdictsApi.attesters()).length;
+    // Submitters are the endowed dev accounts that are not attesters: a validator's own worker
+    // signs with its account, and two writers of one account's nonces would collide.
+    const attesterSet = new Set((await api.call.verdictsApi.attesters()).map((a) => a.toString()));
+    const attesters = attesterSet.size;
+    const signers = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie']
+      .map((u) => keyring.addFromUri(u))
+      .filter((k) => !attesterSet.has(k.address));
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     console.error(`node: ${wsUrl}; model ${info.name} (${info.backend}, ${info.threads} threads); ${attesters} attester(s); CPU ${cpu} ×${cpus().length}`);
 
     // Per block: its events, read once.
     const included = new Map(); // case id -> block
     const finalized = new Map(); // case id -> { block, outcome }
-    const failures = new Map(); // block -> failed extrinsics (e.g. BlockFull)
+    const failures = new Map(); // block -> reasons of its failed extrinsics (e.g. BlockFull)
     let head = 0;
     const unsub = await api.rpc.chain.subscribeNewHeads(async (header) => {
       const n = header.number.toNumber();
@@ -99,7 +104,13 @@ async function main() {
           const id = event.data.caseId.toNumber();
           if (!finalized.has(id)) finalized.set(id, { block: n, outcome: event.data.outcome.toString() });
         } else if (api.events.system.ExtrinsicFailed.is(event)) {
-          failures.set(n, (failures.get(n) ?? 0) + 1);
+          const err = event.data.dispatchError;
+          let reason = err.type;
+          if (err.isModule) {
+            const { section, name } = api.registry.findMetaError(err.asModule);
+            reason = `${section}.${name}`;
+          }
+          failures.set(n, [...(failures.get(n) ?? []), reason]);
         }
       }
     });
@@ -152,7 +163,13 @@ async function main() {
         outcomes[o] = (outcomes[o] ?? 0) + 1;
       }
       let failed = 0;
-      for (let n = startBlock + 1; n <= endBlock; n++) failed += failures.get(n) ?? 0;
+      const failureReasons = {};
+      for (let n = startBlock + 1; n <= endBlock; n++) {
+        for (const reason of failures.get(n) ?? []) {
+          failed += 1;
+          failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+        }
+      }
       // Cases finalized per block, over the blocks from the first inclusion to the last verdict.
       const finalBlocks = ids.filter((id) => finalized.has(id)).map((id) => finalized.get(id).block);
       const firstIncluded = Math.min(...ids.map((id) => included.get(id)));
@@ -164,6 +181,7 @@ async function main() {
         included: ids.length,
         refusedByPool,
         failedInBlock: failed,
+        failureReasons,
         finalized: latencies.length,
         undecided: outcomes.Undecided ?? 0,
         casesFinalizedPerBlock: latencies.length / window,

@@ -17,6 +17,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 pub mod metrics;
 pub mod rpc;
 pub mod service;
