@@ -31,6 +31,9 @@ cargo test --release --workspace --locked
 echo "== benchmark tests (pallet-verdicts, runtime-benchmarks)"
 cargo test --release --locked -p pallet-verdicts --features runtime-benchmarks benchmark
 
+echo "== the Byzantine classifier's unit test (veritas-classifier-host, fault-injection)"
+cargo test --release --locked -p veritas-classifier-host --features fault-injection --lib fault
+
 echo "== end-to-end tests (node: $VERITAS_NODE)"
 (cd tests && node --test --test-concurrency=1 e2e/)
 
