@@ -100,9 +100,10 @@ impl Batch {
 	}
 }
 
-/// Screens `memos` from //Eve to fresh destinations tagged `tag`, waits until every case is
-/// open, and records what the honest model (asked through `honest`) expects of each.
-async fn screen(chain: &Chain, honest: &Chain, tag: u8, memos: &[&'static str]) -> Result<Batch> {
+/// Screens `memos` from //Eve to fresh destinations tagged `tag` through `chain` (an honest
+/// validator's node), waits until every case is open, and records what its model expects of
+/// each.
+async fn screen(chain: &Chain, tag: u8, memos: &[&'static str]) -> Result<Batch> {
 	let eve = dev::eve();
 	let first = chain.next_case_id().await?;
 	let nonce = chain.next_nonce(&eve).await?;
@@ -125,7 +126,7 @@ async fn screen(chain: &Chain, honest: &Chain, tag: u8, memos: &[&'static str]) 
 		|| async { Ok((chain.next_case_id().await? >= end).then_some(())) },
 	)
 	.await?;
-	let expected = honest
+	let expected = chain
 		.classify(memos)
 		.await?
 		.iter()
@@ -153,9 +154,9 @@ async fn verdicts(
 	let mut done = BTreeMap::new();
 	loop {
 		for id in batch.ids() {
-			if !done.contains_key(&id) {
+			if let std::collections::btree_map::Entry::Vacant(slot) = done.entry(id) {
 				if let Some(v) = chain.verdict(id).await? {
-					done.insert(id, v);
+					slot.insert(v);
 				}
 			}
 		}
@@ -249,7 +250,7 @@ async fn four_validators_screen_transfers_and_records_and_polkadot_js_reads_them
 	let four = Four::spawn().await?;
 	let alice = four.alice();
 
-	let batch = screen(alice, alice, 1, &memos()[..24]).await?;
+	let batch = screen(alice, 1, &memos()[..24]).await?;
 	let ferdie = dev::ferdie();
 	let first_record = alice.next_case_id().await?;
 	let nonce = alice.next_nonce(&ferdie).await?;
@@ -321,7 +322,7 @@ async fn a_stopped_validator_leaves_three_that_decide_and_comes_back_without_vot
 	let memos = memos();
 	let dave = four.accounts[3];
 
-	let before = screen(four.alice(), four.alice(), 2, &memos[..12]).await?;
+	let before = screen(four.alice(), 2, &memos[..12]).await?;
 	let v = verdicts(four.alice(), &before, Duration::from_secs(120)).await?;
 	ensure!(
 		check_settled(four.alice(), &before, &v).await? == 0,
@@ -330,7 +331,7 @@ async fn a_stopped_validator_leaves_three_that_decide_and_comes_back_without_vot
 	votes_in(four.alice(), &dave, 12).await?;
 
 	four.net.node("dave")?.pause().await?;
-	let during = screen(four.alice(), four.alice(), 3, &memos[12..24]).await?;
+	let during = screen(four.alice(), 3, &memos[12..24]).await?;
 	let v = verdicts(four.alice(), &during, Duration::from_secs(180)).await?;
 	ensure!(
 		check_settled(four.alice(), &during, &v).await? == 0,
@@ -349,7 +350,7 @@ async fn a_stopped_validator_leaves_three_that_decide_and_comes_back_without_vot
 
 	four.net.node("dave")?.restart(None).await?;
 	four.reconnect("dave").await?;
-	let after = screen(four.alice(), four.alice(), 4, &memos[24..36]).await?;
+	let after = screen(four.alice(), 4, &memos[24..36]).await?;
 	let v = verdicts(four.alice(), &after, Duration::from_secs(180)).await?;
 	ensure!(
 		check_settled(four.alice(), &after, &v).await? == 0,
@@ -386,7 +387,7 @@ async fn a_byzantine_validator_flips_no_outcome_in_200_cases() -> Result<()> {
 	four.reconnect("dave").await?;
 
 	let memos = memos();
-	let batch = screen(four.alice(), four.alice(), 5, &memos[..200]).await?;
+	let batch = screen(four.alice(), 5, &memos[..200]).await?;
 	let v = verdicts(four.alice(), &batch, Duration::from_secs(420)).await?;
 	let flipped = check_settled(four.alice(), &batch, &v).await?;
 	check_nothing_held(four.alice()).await?;
@@ -436,7 +437,7 @@ async fn a_validator_with_another_model_declines_to_vote_and_three_decide() -> R
 	.await?;
 	four.reconnect("dave").await?;
 
-	let batch = screen(four.alice(), four.alice(), 6, &memos()[..20]).await?;
+	let batch = screen(four.alice(), 6, &memos()[..20]).await?;
 	let v = verdicts(four.alice(), &batch, Duration::from_secs(180)).await?;
 	ensure!(
 		check_settled(four.alice(), &batch, &v).await? == 0,
@@ -470,7 +471,7 @@ async fn two_of_four_stopped_end_cases_undecided_and_refund_then_cases_finalize_
 	for name in ["charlie", "dave"] {
 		four.net.node(name)?.pause().await?;
 	}
-	let stalled = screen(four.alice(), four.alice(), 7, &memos[..10]).await?;
+	let stalled = screen(four.alice(), 7, &memos[..10]).await?;
 	// VotingPeriod is 20 blocks; with two of four authors stopped, blocks come every ~6 s.
 	let v = verdicts(four.alice(), &stalled, Duration::from_secs(300)).await?;
 	for (id, verdict) in &v {
@@ -494,7 +495,7 @@ async fn two_of_four_stopped_end_cases_undecided_and_refund_then_cases_finalize_
 		four.net.node(name)?.restart(None).await?;
 		four.reconnect(name).await?;
 	}
-	let resumed = screen(four.alice(), four.alice(), 8, &memos[10..20]).await?;
+	let resumed = screen(four.alice(), 8, &memos[10..20]).await?;
 	let v = verdicts(four.alice(), &resumed, Duration::from_secs(180)).await?;
 	ensure!(
 		check_settled(four.alice(), &resumed, &v).await? == 0,
