@@ -22,6 +22,35 @@ pub fn memos() -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+	use zombienet_sdk::NetworkConfig;
+
+	/// Both definitions users run parse, run `veritas-node` from `PATH` on the `local` chain
+	/// and list their validators by the names whose keys zombienet derives (//Alice, …).
+	#[test]
+	fn the_network_definitions_name_the_node_the_chain_and_the_validators() {
+		for (file, validators) in [
+			("three-validators.toml", &["alice", "bob", "charlie"][..]),
+			(
+				"four-validators.toml",
+				&["alice", "bob", "charlie", "dave"][..],
+			),
+		] {
+			let path = crate::network::repo_root().join("zombienet").join(file);
+			let config = NetworkConfig::load_from_toml(path.to_str().unwrap()).unwrap();
+			let relay = config.relaychain();
+			assert_eq!(relay.chain().as_str(), "local", "{file}");
+			assert_eq!(
+				relay.default_command().map(|c| c.as_str()),
+				Some("veritas-node"),
+				"{file}"
+			);
+			let nodes = relay.nodes();
+			let names: Vec<&str> = nodes.iter().map(|n| n.name()).collect();
+			assert_eq!(names, validators, "{file}");
+			assert!(nodes.iter().all(|n| n.is_validator()), "{file}");
+		}
+	}
+
 	#[test]
 	fn the_fixture_memos_fit_the_chain() {
 		let memos = super::memos();
