@@ -444,6 +444,61 @@ unsafe fn gelu_erf_avx2(xs: &mut [f32]) {
 }
 
 /// Exact (erf) GELU in place, on the widest vector unit available.
+/// The CPU the engine runs on and what its kernels dispatch to, for benchmark reports.
+#[derive(Clone, Debug)]
+pub struct CpuReport {
+	/// `model name` of `/proc/cpuinfo` (`unknown` elsewhere).
+	pub model: String,
+	/// The SIMD features of interest that the CPU reports, in a fixed order.
+	pub features: Vec<&'static str>,
+	/// The GELU kernel the fast backend uses: `avx2+fma` or `portable`.
+	pub gelu_kernel: &'static str,
+}
+
+/// Describes this CPU and the kernels chosen at run time (matmuls go through `gemm`, which
+/// makes its own choice of micro-kernel by the same features).
+pub fn cpu_report() -> CpuReport {
+	let model = std::fs::read_to_string("/proc/cpuinfo")
+		.ok()
+		.and_then(|info| {
+			info.lines()
+				.find(|l| l.starts_with("model name"))
+				.and_then(|l| l.split(':').nth(1))
+				.map(|m| m.trim().to_string())
+		})
+		.unwrap_or_else(|| "unknown".into());
+	#[allow(unused_mut)]
+	let mut features = Vec::new();
+	#[cfg(target_arch = "x86_64")]
+	{
+		macro_rules! detect {
+			($($f:tt),*) => {
+				$(if std::arch::is_x86_feature_detected!($f) { features.push($f); })*
+			};
+		}
+		detect!(
+			"avx2",
+			"fma",
+			"avx512f",
+			"avx512bw",
+			"avx512vl",
+			"avx512vnni",
+			"avx512bf16",
+			"avxvnni"
+		);
+	}
+	let gelu_kernel = if features.contains(&"avx2") && features.contains(&"fma") {
+		"avx2+fma"
+	} else {
+		"portable"
+	};
+	CpuReport {
+		model,
+		features,
+		gelu_kernel,
+	}
+}
+
 pub(crate) fn gelu_erf_inplace(xs: &mut [f32]) {
 	#[cfg(target_arch = "x86_64")]
 	{

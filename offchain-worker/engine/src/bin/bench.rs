@@ -1,5 +1,7 @@
 //! Throughput benchmark of the encoder on the shared corpus (raw text in, pooled embedding out,
-//! tokenization included). Prints one JSON line per (backend, order, batch size):
+//! tokenization included). The first line names the CPU, its SIMD features and the kernels the
+//! fast backend dispatches to (`{"event": "cpu", ...}`). Then one JSON line per (backend, order,
+//! batch size):
 //! `{"backend": "candle-cpu", "batch": 32, "max_len": 128, "texts_per_s": .., "ms_per_text": ..}`
 //! plus one `{"event": "loaded", ...}` line per backend with the process RSS after loading.
 
@@ -47,6 +49,14 @@ fn rss_mb() -> Option<f64> {
 
 fn main() -> Result<()> {
 	let args = Args::parse();
+	let cpu = veritas_classifier::fast::cpu_report();
+	println!(
+		"{}",
+		serde_json::json!({
+			"event": "cpu", "model": cpu.model, "features": cpu.features,
+			"gelu_kernel": cpu.gelu_kernel,
+		})
+	);
 	let corpus_path = match args.corpus {
 		Some(p) => p,
 		None => locate::bench_dir()
