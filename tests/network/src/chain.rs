@@ -92,16 +92,6 @@ pub struct Verdict {
 	pub voted: u128,
 }
 
-/// Where a case stands (`pallet_verdicts::CaseStatus`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, DecodeAsType)]
-#[decode_as_type(crate_path = "scale_decode")]
-pub enum CaseStatus {
-	/// Waiting for votes.
-	Pending,
-	/// Decided.
-	Final(Outcome),
-}
-
 /// An attester's record (`pallet_verdicts::AttesterRecord`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, DecodeAsType)]
 #[decode_as_type(crate_path = "scale_decode")]
@@ -207,11 +197,6 @@ impl Chain {
 	/// The verdict of case `id`, once it has one.
 	pub async fn verdict(&self, id: u64) -> Result<Option<Verdict>> {
 		self.api("verdict", vec![Value::u128(id.into())]).await
-	}
-
-	/// Where case `id` stands.
-	pub async fn case_status(&self, id: u64) -> Result<Option<CaseStatus>> {
-		self.api("case_status", vec![Value::u128(id.into())]).await
 	}
 
 	/// `who`'s attester record.
