@@ -2,6 +2,8 @@
 
 use crate::error::{read_file, EngineError, Result};
 use crate::fast::{self, Dims, FastBert};
+use crate::kernels::Isa;
+use crate::quant::Precision;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config, HiddenAct};
@@ -77,6 +79,12 @@ pub struct EngineOptions {
 	pub base_dir: Option<PathBuf>,
 	/// Encoder implementation (default [`Backend::Auto`]).
 	pub backend: Backend,
+	/// Precision of the fast backend's linear layers (default f32; the candle backend refuses
+	/// anything else).
+	pub precision: Precision,
+	/// Instruction set of the fast backend's element-wise kernels. `None` (default): the best
+	/// this CPU has ([`Isa::detect`]); a set the CPU lacks is refused.
+	pub isa: Option<Isa>,
 	/// Runs each thread of the engine's own pool (`threads = Some(n)`): the node wraps them so
 	/// that a panic on one of them unwinds (and is reported as an error) instead of taking the
 	/// process down. `None`: plain threads.
@@ -106,6 +114,8 @@ impl Default for EngineOptions {
 			sort_by_length: true,
 			base_dir: None,
 			backend: Backend::Auto,
+			precision: Precision::F32,
+			isa: None,
 			thread_wrapper: None,
 		}
 	}
@@ -253,6 +263,22 @@ impl Encoder {
 			(b, _) => b,
 		};
 
+		if backend != Backend::Fast && opts.precision != Precision::F32 {
+			return Err(EngineError::Device(format!(
+				"precision {} needs the fast backend (CPU)",
+				opts.precision.name()
+			)));
+		}
+		let isa = match opts.isa {
+			None => Isa::detect(),
+			Some(isa) if isa.available() => isa,
+			Some(isa) => {
+				return Err(EngineError::Device(format!(
+					"this CPU cannot run the {} kernels",
+					isa.name()
+				)))
+			},
+		};
 		let (w_bytes, w_path) = files.weights;
 		let corrupt = |e: candle_core::Error| EngineError::CorruptWeights {
 			path: w_path.to_path_buf(),
@@ -278,12 +304,14 @@ impl Encoder {
 					vocab: config.vocab_size,
 					eps: config.layer_norm_eps as f32,
 				};
-				Model::Fast(Box::new(FastBert::load(vb, dims).map_err(|e| {
-					EngineError::CorruptWeights {
-						path: w_path.to_path_buf(),
-						reason: e.to_string(),
-					}
-				})?))
+				Model::Fast(Box::new(
+					FastBert::load(vb, dims, opts.precision, isa).map_err(|e| {
+						EngineError::CorruptWeights {
+							path: w_path.to_path_buf(),
+							reason: e.to_string(),
+						}
+					})?,
+				))
 			},
 			_ => Model::Candle(Box::new(BertModel::load(vb, &config).map_err(corrupt)?)),
 		};
@@ -340,6 +368,14 @@ impl Encoder {
 			(Model::Fast(_), _) => "fast-cpu",
 			(Model::Candle(_), true) => "candle-cpu",
 			(Model::Candle(_), false) => "candle-cuda",
+		}
+	}
+
+	/// The kernels the encoder runs on (`candle` for the stock model), e.g. `f32 gemm, avx512`.
+	pub fn kernels(&self) -> String {
+		match &self.model {
+			Model::Fast(m) => m.kernels(),
+			Model::Candle(_) => "candle".into(),
 		}
 	}
 

@@ -11,11 +11,16 @@
 //! * **bias (and residual) folded into the matmul**: the output is pre-filled with the bias (plus
 //!   the residual input) and `gemm` accumulates into it;
 //! * **fused scale + softmax** per attention row, attention parallelised over (text, head);
-//! * **vectorised erf-GELU** (a rational approximation accurate to ~1 ulp, auto-vectorised with
-//!   AVX2/FMA when the CPU has them, runtime-detected) instead of one scalar `erff` call per value;
-//! * matmuls through `gemm` (the library candle uses on CPU), threaded over the engine's pool.
+//! * **vectorised GELU, softmax and layer norm** ([`crate::kernels`]): compiled for AVX-512,
+//!   AVX2 and baseline x86-64, chosen at run time, bit-identical on all three;
+//! * f32 matmuls through `gemm` (the library candle uses on CPU; its AVX-512 micro-kernels are
+//!   enabled), threaded over the engine's pool, or **int8 linear layers** ([`crate::quant`],
+//!   [`Precision::Int8`]) with an AVX-512 VNNI micro-kernel.
 
 use crate::error::{EngineError, Result};
+use crate::kernels::{gelu_erf, layer_norm_rows, softmax_rows, Isa};
+use crate::packed::PackedLinear;
+use crate::quant::{Int8Kernel, Precision, QLinear};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
@@ -33,20 +38,30 @@ pub(crate) struct Dims {
 	pub eps: f32,
 }
 
+/// The weight matrix of a linear layer, `[in, out]` (input-major).
+enum Linear {
+	/// Row-major f32, multiplied by `gemm` (CPUs without FMA).
+	F32(Vec<f32>),
+	/// f32 packed for the FMA micro-kernel ([`PackedLinear`]).
+	Packed(PackedLinear),
+	/// Quantized per output column ([`QLinear`]).
+	Int8(QLinear),
+}
+
 struct Layer {
-	/// `[H, 3H]` row-major (q | k | v columns).
-	w_qkv: Vec<f32>,
+	/// `[H, 3H]` (q | k | v columns).
+	w_qkv: Linear,
 	b_qkv: Vec<f32>,
 	/// `[H, H]`.
-	w_o: Vec<f32>,
+	w_o: Linear,
 	b_o: Vec<f32>,
 	ln1_g: Vec<f32>,
 	ln1_b: Vec<f32>,
 	/// `[H, I]`.
-	w_i: Vec<f32>,
+	w_i: Linear,
 	b_i: Vec<f32>,
 	/// `[I, H]`.
-	w_out: Vec<f32>,
+	w_out: Linear,
 	b_out: Vec<f32>,
 	ln2_g: Vec<f32>,
 	ln2_b: Vec<f32>,
@@ -55,6 +70,11 @@ struct Layer {
 /// The fast encoder's weights.
 pub(crate) struct FastBert {
 	dims: Dims,
+	/// Vector unit of the element-wise kernels.
+	isa: Isa,
+	/// Micro-kernel of the int8 layers (when `precision` is int8).
+	int8_kernel: Int8Kernel,
+	precision: Precision,
 	word: Vec<f32>,
 	pos: Vec<f32>,
 	/// Token type 0 row (every text is a single sequence).
@@ -82,14 +102,25 @@ fn transpose(w: &[f32], out: usize, inp: usize) -> Vec<f32> {
 
 impl FastBert {
 	/// Loads the weights from a BERT safetensors var builder (names with or without a `bert.`
-	/// prefix).
-	pub fn load(vb: VarBuilder, dims: Dims) -> Result<Self> {
+	/// prefix); the linear layers in `precision`, the element-wise kernels on `isa`.
+	pub fn load(vb: VarBuilder, dims: Dims, precision: Precision, isa: Isa) -> Result<Self> {
 		let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
 			vb.pp("bert")
 		} else {
 			vb
 		};
 		let (h, i) = (dims.hidden, dims.intermediate);
+		// PyTorch's `[out, in]` -> our `[in, out]`, in the requested precision.
+		let linear = |w: Vec<f32>, out: usize, inp: usize| {
+			let t = transpose(&w, out, inp);
+			match precision {
+				Precision::F32 if isa >= Isa::Avx2 => {
+					Linear::Packed(PackedLinear::pack(&t, inp, out))
+				},
+				Precision::F32 => Linear::F32(t),
+				Precision::Int8 => Linear::Int8(QLinear::quantize(&t, inp, out)),
+			}
+		};
 		let e = vb.pp("embeddings");
 		let word = get(&e, &[dims.vocab, h], "word_embeddings.weight")?;
 		let pos = get(&e, &[dims.max_positions, h], "position_embeddings.weight")?;
@@ -113,15 +144,15 @@ impl FastBert {
 			b_qkv.extend(get(&lv, &[h], "attention.self.key.bias")?);
 			b_qkv.extend(get(&lv, &[h], "attention.self.value.bias")?);
 			layers.push(Layer {
-				w_qkv: transpose(&qkv, 3 * h, h),
+				w_qkv: linear(qkv, 3 * h, h),
 				b_qkv,
-				w_o: transpose(&get(&lv, &[h, h], "attention.output.dense.weight")?, h, h),
+				w_o: linear(get(&lv, &[h, h], "attention.output.dense.weight")?, h, h),
 				b_o: get(&lv, &[h], "attention.output.dense.bias")?,
 				ln1_g: get(&lv, &[h], "attention.output.LayerNorm.weight")?,
 				ln1_b: get(&lv, &[h], "attention.output.LayerNorm.bias")?,
-				w_i: transpose(&get(&lv, &[i, h], "intermediate.dense.weight")?, i, h),
+				w_i: linear(get(&lv, &[i, h], "intermediate.dense.weight")?, i, h),
 				b_i: get(&lv, &[i], "intermediate.dense.bias")?,
-				w_out: transpose(&get(&lv, &[h, i], "output.dense.weight")?, h, i),
+				w_out: linear(get(&lv, &[h, i], "output.dense.weight")?, h, i),
 				b_out: get(&lv, &[h], "output.dense.bias")?,
 				ln2_g: get(&lv, &[h], "output.LayerNorm.weight")?,
 				ln2_b: get(&lv, &[h], "output.LayerNorm.bias")?,
@@ -129,6 +160,15 @@ impl FastBert {
 		}
 		Ok(Self {
 			dims,
+			isa,
+			// VNNI is an AVX-512 extension: a run held to a lower instruction set gets the
+			// portable integer kernel too.
+			int8_kernel: if isa == Isa::Avx512 {
+				Int8Kernel::detect()
+			} else {
+				Int8Kernel::Portable
+			},
+			precision,
 			word,
 			pos,
 			type0,
@@ -169,10 +209,16 @@ impl FastBert {
 				)));
 			}
 		}
+		let isa = self.isa;
 		let par = if threads > 1 {
 			Parallelism::Rayon(threads)
 		} else {
 			Parallelism::None
+		};
+		let matmul = |dst: &mut [f32], a: &[f32], w: &Linear, k: usize, out: usize| match w {
+			Linear::F32(w) => matmul_acc(dst, a, w, n, k, out, par),
+			Linear::Packed(w) => w.forward_acc(dst, a, n, threads, isa),
+			Linear::Int8(q) => q.forward_acc(dst, a, n, threads, self.int8_kernel, isa),
 		};
 
 		// Embeddings: word + position + type(0), then LayerNorm.
@@ -187,7 +233,7 @@ impl FastBert {
 				}
 			}
 		}
-		layer_norm_rows(&mut x, h, &self.emb_ln_g, &self.emb_ln_b, d.eps);
+		layer_norm_rows(isa, &mut x, h, &self.emb_ln_g, &self.emb_ln_b, d.eps);
 
 		let mut qkv = vec![0f32; n * 3 * h];
 		let mut ctx = vec![0f32; n * h];
@@ -196,21 +242,21 @@ impl FastBert {
 		for layer in &self.layers {
 			// qkv = x W_qkv + b_qkv
 			fill_rows(&mut qkv, &layer.b_qkv);
-			matmul_acc(&mut qkv, &x, &layer.w_qkv, n, h, 3 * h, par);
+			matmul(&mut qkv, &x, &layer.w_qkv, h, 3 * h);
 			// ctx = softmax(q k^T / sqrt(dh)) v, per text and head
-			attention(&qkv, &mut ctx, seqs, &offsets, d);
+			attention(&qkv, &mut ctx, seqs, &offsets, d, isa);
 			// tmp = LN(ctx W_o + b_o + x)
 			add_rows(&mut tmp, &x, &layer.b_o);
-			matmul_acc(&mut tmp, &ctx, &layer.w_o, n, h, h, par);
-			layer_norm_rows(&mut tmp, h, &layer.ln1_g, &layer.ln1_b, d.eps);
+			matmul(&mut tmp, &ctx, &layer.w_o, h, h);
+			layer_norm_rows(isa, &mut tmp, h, &layer.ln1_g, &layer.ln1_b, d.eps);
 			// inter = gelu(tmp W_i + b_i)
 			fill_rows(&mut inter, &layer.b_i);
-			matmul_acc(&mut inter, &tmp, &layer.w_i, n, h, d.intermediate, par);
-			gelu_erf_inplace(&mut inter);
+			matmul(&mut inter, &tmp, &layer.w_i, h, d.intermediate);
+			gelu_erf(isa, &mut inter);
 			// x = LN(inter W_out + b_out + tmp)
 			add_rows(&mut x, &tmp, &layer.b_out);
-			matmul_acc(&mut x, &inter, &layer.w_out, n, d.intermediate, h, par);
-			layer_norm_rows(&mut x, h, &layer.ln2_g, &layer.ln2_b, d.eps);
+			matmul(&mut x, &inter, &layer.w_out, d.intermediate, h);
+			layer_norm_rows(isa, &mut x, h, &layer.ln2_g, &layer.ln2_b, d.eps);
 		}
 
 		// Mean pooling over every (real) token of each text.
@@ -288,7 +334,7 @@ fn matmul_acc(
 }
 
 /// Self-attention of every (text, head); writes the context into `ctx` `[N, H]`.
-fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d: Dims) {
+fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d: Dims, isa: Isa) {
 	let h = d.hidden;
 	let dh = h / d.heads;
 	let scale = 1.0 / (dh as f32).sqrt();
@@ -340,9 +386,7 @@ fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d
 							Parallelism::None,
 						);
 					}
-					for row in scores.chunks_exact_mut(l) {
-						softmax_inplace(row);
-					}
+					softmax_rows(isa, &mut scores, l);
 					let mut o = vec![0f32; l * dh];
 					// o = P v
 					// SAFETY: as above; v rows of the text, o is l x dh.
@@ -381,69 +425,6 @@ fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d
 		});
 }
 
-fn softmax_inplace(row: &mut [f32]) {
-	let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-	let mut sum = 0f32;
-	for v in row.iter_mut() {
-		*v = (*v - max).exp();
-		sum += *v;
-	}
-	let inv = 1.0 / sum;
-	for v in row.iter_mut() {
-		*v *= inv;
-	}
-}
-
-/// LayerNorm of every row (two-pass mean / variance, biased variance like PyTorch).
-fn layer_norm_rows(x: &mut [f32], w: usize, g: &[f32], b: &[f32], eps: f32) {
-	for row in x.chunks_exact_mut(w) {
-		let mean = row.iter().sum::<f32>() / w as f32;
-		let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / w as f32;
-		let inv = 1.0 / (var + eps).sqrt();
-		for ((v, &g), &b) in row.iter_mut().zip(g).zip(b) {
-			*v = (*v - mean) * inv * g + b;
-		}
-	}
-}
-
-/// erf(x) for f32: rational approximation `x·P(x²)/Q(x²)` on [-4, 4] (|erf| = 1 in f32 beyond),
-/// the coefficients used by Eigen/XLA; max error a few ulp. Written branch-free so that it
-/// auto-vectorises.
-#[inline(always)]
-pub(crate) fn erf_f32(x: f32) -> f32 {
-	let x = x.clamp(-4.0, 4.0);
-	let x2 = x * x;
-	let mut p = -2.726_142_3e-10f32;
-	p = p * x2 + 2.770_681_4e-8;
-	p = p * x2 - 2.101_024e-6;
-	p = p * x2 - 5.692_506_4e-5;
-	p = p * x2 - 7.349_906e-4;
-	p = p * x2 - 2.954_6e-3;
-	p = p * x2 - 1.609_603_3e-2;
-	p *= x;
-	let mut q = -1.456_607_2e-5f32;
-	q = q * x2 - 2.133_740_6e-4;
-	q = q * x2 - 1.682_827e-3;
-	q = q * x2 - 7.373_329e-3;
-	q = q * x2 - 1.426_474e-2;
-	p / q
-}
-
-#[inline(always)]
-fn gelu_erf_slice(xs: &mut [f32]) {
-	for v in xs.iter_mut() {
-		let x = *v;
-		*v = 0.5 * x * (1.0 + erf_f32(x * std::f32::consts::FRAC_1_SQRT_2));
-	}
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn gelu_erf_avx2(xs: &mut [f32]) {
-	gelu_erf_slice(xs)
-}
-
-/// Exact (erf) GELU in place, on the widest vector unit available.
 /// The CPU the engine runs on and what its kernels dispatch to, for benchmark reports.
 #[derive(Clone, Debug)]
 pub struct CpuReport {
@@ -451,12 +432,14 @@ pub struct CpuReport {
 	pub model: String,
 	/// The SIMD features of interest that the CPU reports, in a fixed order.
 	pub features: Vec<&'static str>,
-	/// The GELU kernel the fast backend uses: `avx2+fma` or `portable`.
-	pub gelu_kernel: &'static str,
+	/// The instruction set of the fast backend's element-wise kernels ([`Isa::detect`]).
+	pub kernels: &'static str,
+	/// The micro-kernel of the int8 linear layers ([`Int8Kernel::detect`]).
+	pub int8_kernel: &'static str,
 }
 
-/// Describes this CPU and the kernels chosen at run time (matmuls go through `gemm`, which
-/// makes its own choice of micro-kernel by the same features).
+/// Describes this CPU and the kernels chosen at run time (f32 matmuls go through `gemm`, which
+/// picks its AVX-512 or AVX2 micro-kernel by the same features).
 pub fn cpu_report() -> CpuReport {
 	let model = std::fs::read_to_string("/proc/cpuinfo")
 		.ok()
@@ -487,29 +470,23 @@ pub fn cpu_report() -> CpuReport {
 			"avxvnni"
 		);
 	}
-	let gelu_kernel = if features.contains(&"avx2") && features.contains(&"fma") {
-		"avx2+fma"
-	} else {
-		"portable"
-	};
 	CpuReport {
 		model,
 		features,
-		gelu_kernel,
+		kernels: Isa::detect().name(),
+		int8_kernel: Int8Kernel::detect().name(),
 	}
 }
 
-pub(crate) fn gelu_erf_inplace(xs: &mut [f32]) {
-	#[cfg(target_arch = "x86_64")]
-	{
-		if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-		{
-			// SAFETY: the CPU supports the enabled target features (checked just above).
-			unsafe { gelu_erf_avx2(xs) };
-			return;
+impl FastBert {
+	/// What runs the numbers, e.g. `f32 avx512` or `int8 avx512-vnni, avx512`.
+	pub fn kernels(&self) -> String {
+		match self.precision {
+			Precision::F32 if self.isa >= Isa::Avx2 => format!("f32 packed, {}", self.isa.name()),
+			Precision::F32 => format!("f32 gemm, {}", self.isa.name()),
+			Precision::Int8 => format!("int8 {}, {}", self.int8_kernel.name(), self.isa.name()),
 		}
 	}
-	gelu_erf_slice(xs)
 }
 
 /// Builds the var builder used by [`FastBert::load`] from safetensors bytes.

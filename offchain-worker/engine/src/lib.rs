@@ -18,7 +18,10 @@
 //!
 //! ## Backends
 //! * `fast` (default on CPU): [`fast`]'s packed encoder (no padding, fused QKV, bias folded into
-//!   the matmul, vectorised GELU) — same numerics, checked against the reference embeddings.
+//!   the matmul, vectorised GELU/softmax/layer norm dispatched at run time on AVX-512, AVX2 or
+//!   baseline x86-64) — same numerics, checked against the reference embeddings. Its linear
+//!   layers run in f32 (`gemm`) or, with [`EngineOptions::precision`] = [`Precision::Int8`], in
+//!   int8 ([`quant`], AVX-512 VNNI).
 //! * `candle`: candle-transformers' stock `BertModel`, batches padded to their longest text. The
 //!   only backend on CUDA (`cuda` cargo feature).
 
@@ -26,17 +29,23 @@
 
 pub mod adapter;
 pub mod authoring;
+pub mod drift;
 pub mod encoder;
 pub mod engine;
 pub mod error;
 pub mod fast;
+pub mod kernels;
 pub mod locate;
 pub mod manifest;
+mod packed;
+pub mod quant;
 
 pub use encoder::{
 	Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, ThreadMain, ThreadWrapper, Tokenized,
 };
 pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead};
 pub use error::{EngineError, Result};
+pub use kernels::Isa;
 pub use manifest::{model_hash, FileEntry, FileRole, InputScope, Manifest};
+pub use quant::{Int8Kernel, Precision};
 pub use veritas_classifier_interface as interface;

@@ -4,16 +4,29 @@ mod common;
 
 use common::*;
 use tokenizers::{PaddingParams, PaddingStrategy};
-use veritas_classifier::{Backend, Encoder, EngineOptions};
+use veritas_classifier::{Backend, Encoder, EngineOptions, Isa, Precision};
 
 const MIN_COS: f64 = 0.9999;
+/// int8 linear layers are an approximation: each embedding stays this close.
+const MIN_COS_INT8: f64 = 0.995;
 
 fn encoder(backend: Backend) -> Encoder {
-	let opts = EngineOptions {
+	encoder_with(EngineOptions {
 		backend,
 		..Default::default()
-	};
+	})
+}
+
+fn encoder_with(opts: EngineOptions) -> Encoder {
 	Encoder::load_dir(base_dir(), 128, &opts).expect("load encoder")
+}
+
+/// The instruction sets this CPU runs.
+fn isas() -> Vec<Isa> {
+	[Isa::Portable, Isa::Avx2, Isa::Avx512]
+		.into_iter()
+		.filter(|i| i.available())
+		.collect()
 }
 
 #[test]
@@ -52,8 +65,19 @@ fn padding_matches_batch_longest() {
 }
 
 fn check_backend(backend: Backend) {
+	check(
+		EngineOptions {
+			backend,
+			..Default::default()
+		},
+		MIN_COS,
+	)
+}
+
+fn check(opts: EngineOptions, min_cos: f64) {
 	let refs = reference();
-	let enc = encoder(backend);
+	let enc = encoder_with(opts.clone());
+	let backend = format!("{} ({})", enc.backend_name(), enc.kernels());
 	let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
 	let mut worst = (1.0f64, 0.0f32);
 	// Each text alone.
@@ -66,7 +90,7 @@ fn check_backend(backend: Backend) {
 			worst.0.min(c),
 			worst.1.max(max_abs_diff(&e[0], &r.embedding)),
 		);
-		assert!(c > MIN_COS, "{backend:?}: text {i} alone: cosine {c}");
+		assert!(c > min_cos, "{backend}: text {i} alone: cosine {c}");
 	}
 	// All 16 in one padded batch, input order and length-sorted.
 	for sorted in [false, true] {
@@ -75,13 +99,13 @@ fn check_backend(backend: Backend) {
 			let c = cosine(e, &r.embedding);
 			worst = (worst.0.min(c), worst.1.max(max_abs_diff(e, &r.embedding)));
 			assert!(
-				c > MIN_COS,
-				"{backend:?}: text {i} in batch of 16 (sorted {sorted}): cosine {c}"
+				c > min_cos,
+				"{backend}: text {i} in batch of 16 (sorted {sorted}): cosine {c}"
 			);
 		}
 	}
 	eprintln!(
-		"{backend:?}: min cosine {:.9}, max abs diff {:.3e}",
+		"{backend}: min cosine {:.9}, max abs diff {:.3e}",
 		worst.0, worst.1
 	);
 }
@@ -94,6 +118,80 @@ fn candle_backend_matches_reference() {
 #[test]
 fn fast_backend_matches_reference() {
 	check_backend(Backend::Fast);
+}
+
+/// The fast backend on every instruction set this CPU has: portable (gemm), AVX2 and AVX-512
+/// (packed FMA kernel).
+#[test]
+fn fast_backend_matches_reference_on_every_isa() {
+	for isa in isas() {
+		check(
+			EngineOptions {
+				backend: Backend::Fast,
+				isa: Some(isa),
+				..Default::default()
+			},
+			MIN_COS,
+		);
+	}
+}
+
+/// int8 linear layers (VNNI when the CPU has it, and the portable integer kernel).
+#[test]
+fn int8_stays_close_to_reference() {
+	for isa in isas() {
+		check(
+			EngineOptions {
+				backend: Backend::Fast,
+				precision: Precision::Int8,
+				isa: Some(isa),
+				..Default::default()
+			},
+			MIN_COS_INT8,
+		);
+	}
+}
+
+/// The kernels that promise the same bits keep it on real weights and texts: the packed f32
+/// layers on AVX2 and AVX-512, and int8 on every instruction set.
+#[test]
+fn kernels_give_the_same_bits_on_every_isa() {
+	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
+	let texts: Vec<String> = raw
+		.lines()
+		.take(32)
+		.map(|l| {
+			let v: serde_json::Value = serde_json::from_str(l).expect("json");
+			v["text"].as_str().expect("text").to_string()
+		})
+		.collect();
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	let embed = |precision, isa| {
+		encoder_with(EngineOptions {
+			backend: Backend::Fast,
+			precision,
+			isa: Some(isa),
+			..Default::default()
+		})
+		.embed_with(&refs, 8, true)
+		.expect("embed")
+	};
+	let packed: Vec<Isa> = isas().into_iter().filter(|&i| i >= Isa::Avx2).collect();
+	for pair in packed.windows(2) {
+		assert_eq!(
+			embed(Precision::F32, pair[0]),
+			embed(Precision::F32, pair[1]),
+			"{pair:?}"
+		);
+	}
+	let all = isas();
+	for pair in all.windows(2) {
+		assert_eq!(
+			embed(Precision::Int8, pair[0]),
+			embed(Precision::Int8, pair[1]),
+			"{pair:?}"
+		);
+	}
 }
 
 /// The two backends agree with each other on the whole corpus head (batch of 64, sorted).

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Instant;
-use veritas_classifier::{locate, Backend, Encoder, EngineOptions};
+use veritas_classifier::{locate, Backend, Encoder, EngineOptions, Isa, Precision};
 
 #[derive(Parser)]
 #[command(about = "Encoder throughput on the benchmark corpus (bench-data/corpus.jsonl)")]
@@ -23,6 +23,14 @@ struct Args {
 	/// Backends to measure: candle, fast (comma separated).
 	#[arg(long, default_value = "candle,fast", value_delimiter = ',')]
 	backends: Vec<Backend>,
+	/// Precisions of the fast backend's linear layers to measure: f32, int8 (comma separated;
+	/// the candle backend runs f32 only).
+	#[arg(long, default_value = "f32", value_delimiter = ',')]
+	precisions: Vec<Precision>,
+	/// Instruction set of the fast backend's element-wise kernels: portable, avx2, avx512
+	/// (default: the best this CPU has).
+	#[arg(long)]
+	isa: Option<Isa>,
 	/// Batch sizes.
 	#[arg(long, default_value = "1,8,32,64", value_delimiter = ',')]
 	batches: Vec<usize>,
@@ -54,7 +62,7 @@ fn main() -> Result<()> {
 		"{}",
 		serde_json::json!({
 			"event": "cpu", "model": cpu.model, "features": cpu.features,
-			"gelu_kernel": cpu.gelu_kernel,
+			"kernels": cpu.kernels, "int8_kernel": cpu.int8_kernel,
 		})
 	);
 	let corpus_path = match args.corpus {
@@ -82,20 +90,33 @@ fn main() -> Result<()> {
 		None => locate::require_base_model_dir().map_err(anyhow::Error::msg)?,
 	};
 
-	for &backend in &args.backends {
+	let runs = args.backends.iter().flat_map(|&backend| {
+		let precisions = match backend {
+			Backend::Candle => vec![Precision::F32],
+			_ => args.precisions.clone(),
+		};
+		precisions.into_iter().map(move |p| (backend, p))
+	});
+	for (backend, precision) in runs {
 		let opts = EngineOptions {
 			threads: args.threads,
 			backend,
+			precision,
+			isa: args.isa,
 			..Default::default()
 		};
 		let rss_before = rss_mb();
 		let t0 = Instant::now();
 		let enc = Encoder::load_dir(&base, args.max_len, &opts)?;
-		let name = enc.backend_name();
+		let name = match precision {
+			Precision::F32 => enc.backend_name().to_string(),
+			p => format!("{}-{}", enc.backend_name(), p.name()),
+		};
 		println!(
 			"{}",
 			serde_json::json!({
-				"event": "loaded", "backend": name, "load_s": t0.elapsed().as_secs_f64(),
+				"event": "loaded", "backend": name, "kernels": enc.kernels(),
+				"load_s": t0.elapsed().as_secs_f64(),
 				"rss_mb_before_load": rss_before, "rss_mb_after_load": rss_mb(),
 				"threads": enc.threads(), "texts": texts.len(),
 			})
@@ -125,7 +146,7 @@ fn main() -> Result<()> {
 				let label = if sorted {
 					format!("{name}-sorted")
 				} else {
-					name.to_string()
+					name.clone()
 				};
 				println!(
 					"{}",

@@ -1,0 +1,398 @@
+//! Element-wise kernels of the fast encoder — GELU, softmax, layer norm — and the choice of
+//! vector unit they run on.
+//!
+//! Each kernel is written once, in plain Rust that the compiler vectorises, and compiled three
+//! times: for AVX-512, for AVX2 + FMA and for the baseline x86-64 / any other target. The
+//! instruction set is chosen at run time from the CPU's features ([`Isa::detect`]), so one binary
+//! serves every x86-64 machine.
+//!
+//! Every reduction (sums, maxima) runs over 16 fixed lanes combined in a fixed order and no
+//! multiply-add is contracted, so the three builds of a kernel return **bit-identical** results:
+//! a validator's vote never depends on which of them its CPU gets. (The matmuls go through
+//! `gemm`, whose micro-kernel choice does change the rounding; `veritas-classifier drift`
+//! measures what that does to the scores.)
+
+/// Lanes of every reduction: one AVX-512 register, two AVX2 ones.
+const LANES: usize = 16;
+
+/// A vector instruction set the kernels can run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Isa {
+	/// Baseline x86-64 (SSE2) or a non-x86 target.
+	Portable,
+	/// AVX2 and FMA (Haswell / Zen and later).
+	Avx2,
+	/// AVX-512 F, BW, VL (Skylake-SP / Zen 4 and later).
+	Avx512,
+}
+
+impl Isa {
+	/// The widest instruction set this CPU supports.
+	pub fn detect() -> Isa {
+		[Isa::Avx512, Isa::Avx2]
+			.into_iter()
+			.find(|isa| isa.available())
+			.unwrap_or(Isa::Portable)
+	}
+
+	/// Whether this CPU can run the kernels built for `self`.
+	pub fn available(self) -> bool {
+		#[cfg(target_arch = "x86_64")]
+		{
+			use std::arch::is_x86_feature_detected as has;
+			match self {
+				Isa::Portable => true,
+				Isa::Avx2 => has!("avx2") && has!("fma"),
+				Isa::Avx512 => {
+					has!("avx512f") && has!("avx512bw") && has!("avx512vl") && Isa::Avx2.available()
+				},
+			}
+		}
+		#[cfg(not(target_arch = "x86_64"))]
+		{
+			self == Isa::Portable
+		}
+	}
+
+	/// `portable`, `avx2` or `avx512`.
+	pub fn name(self) -> &'static str {
+		match self {
+			Isa::Portable => "portable",
+			Isa::Avx2 => "avx2",
+			Isa::Avx512 => "avx512",
+		}
+	}
+}
+
+impl std::str::FromStr for Isa {
+	type Err = String;
+	fn from_str(s: &str) -> Result<Self, String> {
+		match s {
+			"portable" => Ok(Isa::Portable),
+			"avx2" => Ok(Isa::Avx2),
+			"avx512" => Ok(Isa::Avx512),
+			_ => Err(format!(
+				"unknown instruction set `{s}` (portable, avx2, avx512)"
+			)),
+		}
+	}
+}
+
+/// Defines `pub(crate) fn $name(isa: Isa, args..)` that runs `$body` compiled for `isa` when the
+/// CPU has it (checked on every call: a cached atomic load), else the portable build.
+macro_rules! multiversion {
+	($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+		$(#[$meta])*
+		pub(crate) fn $name(isa: Isa, $($arg: $ty),*) {
+			#[inline(always)]
+			fn body($($arg: $ty),*) $body
+
+			#[cfg(target_arch = "x86_64")]
+			#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
+			unsafe fn avx512($($arg: $ty),*) {
+				body($($arg),*)
+			}
+
+			#[cfg(target_arch = "x86_64")]
+			#[target_feature(enable = "avx2,fma")]
+			unsafe fn avx2($($arg: $ty),*) {
+				body($($arg),*)
+			}
+
+			match isa {
+				// SAFETY: the CPU has the features each function is compiled for (checked in
+				// the guard).
+				#[cfg(target_arch = "x86_64")]
+				Isa::Avx512 if isa.available() => unsafe { avx512($($arg),*) },
+				#[cfg(target_arch = "x86_64")]
+				Isa::Avx2 | Isa::Avx512 if Isa::Avx2.available() => unsafe { avx2($($arg),*) },
+				_ => body($($arg),*),
+			}
+		}
+	};
+}
+
+/// Sum of `xs` over [`LANES`] lanes, combined pairwise in a fixed order.
+#[inline(always)]
+fn lane_sum(xs: &[f32]) -> f32 {
+	let mut acc = [0f32; LANES];
+	let chunks = xs.chunks_exact(LANES);
+	let rest = chunks.remainder();
+	for c in chunks {
+		for i in 0..LANES {
+			acc[i] += c[i];
+		}
+	}
+	for (a, &v) in acc.iter_mut().zip(rest) {
+		*a += v;
+	}
+	reduce(acc, |a, b| a + b)
+}
+
+/// Folds 16 lanes pairwise (8 + 8, 4 + 4, 2 + 2, 1 + 1).
+#[inline(always)]
+fn reduce(mut acc: [f32; LANES], f: impl Fn(f32, f32) -> f32) -> f32 {
+	let mut w = LANES / 2;
+	while w > 0 {
+		for i in 0..w {
+			acc[i] = f(acc[i], acc[i + w]);
+		}
+		w /= 2;
+	}
+	acc[0]
+}
+
+#[inline(always)]
+fn max(a: f32, b: f32) -> f32 {
+	if a > b {
+		a
+	} else {
+		b
+	}
+}
+
+/// erf(x) for f32: rational approximation `x·P(x²)/Q(x²)` on [-4, 4] (|erf| = 1 in f32 beyond),
+/// the coefficients used by Eigen/XLA; max error a few ulp. Branch-free, so it vectorises.
+#[inline(always)]
+pub(crate) fn erf_f32(x: f32) -> f32 {
+	let x = x.clamp(-4.0, 4.0);
+	let x2 = x * x;
+	let mut p = -2.726_142_3e-10f32;
+	p = p * x2 + 2.770_681_4e-8;
+	p = p * x2 - 2.101_024e-6;
+	p = p * x2 - 5.692_506_4e-5;
+	p = p * x2 - 7.349_906e-4;
+	p = p * x2 - 2.954_6e-3;
+	p = p * x2 - 1.609_603_3e-2;
+	p *= x;
+	let mut q = -1.456_607_2e-5f32;
+	q = q * x2 - 2.133_740_6e-4;
+	q = q * x2 - 1.682_827e-3;
+	q = q * x2 - 7.373_329e-3;
+	q = q * x2 - 1.426_474e-2;
+	p / q
+}
+
+/// e^x for f32 (Cephes `expf`): x = n·ln2 + r with |r| ≤ ln2/2, a degree-6 polynomial for e^r,
+/// 2^n put in the exponent bits. Relative error ~1e-7; inputs are clamped to [-87.3, 88.3]
+/// (so e^x stays a normal number). Branch-free, so it vectorises.
+#[inline(always)]
+pub(crate) fn exp_f32(x: f32) -> f32 {
+	const LOG2E: f32 = std::f32::consts::LOG2_E;
+	const LN2_HI: f32 = 0.693_359_4;
+	const LN2_LO: f32 = -2.121_944_4e-4;
+	let x = x.clamp(-87.3, 88.3);
+	let n = (x * LOG2E).round_ties_even();
+	let r = x - n * LN2_HI - n * LN2_LO;
+	let mut p = 1.987_569_1e-4f32;
+	p = p * r + 1.398_199_9e-3;
+	p = p * r + 8.333_452e-3;
+	p = p * r + 4.166_579_6e-2;
+	p = p * r + 1.666_666_5e-1;
+	p = p * r + 0.5;
+	let y = p * r * r + r + 1.0;
+	y * f32::from_bits(((n as i32 + 127) << 23) as u32)
+}
+
+multiversion! {
+	/// Exact (erf) GELU in place: `x · (1 + erf(x / √2)) / 2`.
+	fn gelu_erf(xs: &mut [f32]) {
+		for v in xs.iter_mut() {
+			let x = *v;
+			*v = 0.5 * x * (1.0 + erf_f32(x * std::f32::consts::FRAC_1_SQRT_2));
+		}
+	}
+}
+
+multiversion! {
+	/// Softmax of every row of width `w` in place.
+	fn softmax_rows(x: &mut [f32], w: usize) {
+		for row in x.chunks_exact_mut(w) {
+			let mut m = [f32::NEG_INFINITY; LANES];
+			let chunks = row.chunks_exact(LANES);
+			let rest = chunks.remainder();
+			for c in chunks {
+				for i in 0..LANES {
+					m[i] = max(m[i], c[i]);
+				}
+			}
+			for (a, &v) in m.iter_mut().zip(rest) {
+				*a = max(*a, v);
+			}
+			let top = reduce(m, max);
+			for v in row.iter_mut() {
+				*v = exp_f32(*v - top);
+			}
+			let inv = 1.0 / lane_sum(row);
+			for v in row.iter_mut() {
+				*v *= inv;
+			}
+		}
+	}
+}
+
+multiversion! {
+	/// LayerNorm of every row of width `w` (two-pass mean / variance, biased variance like
+	/// PyTorch), then `· g + b`.
+	fn layer_norm_rows(x: &mut [f32], w: usize, g: &[f32], b: &[f32], eps: f32) {
+		for row in x.chunks_exact_mut(w) {
+			let mean = lane_sum(row) / w as f32;
+			let mut acc = [0f32; LANES];
+			let chunks = row.chunks_exact(LANES);
+			let rest = chunks.remainder();
+			for c in chunks {
+				for i in 0..LANES {
+					let d = c[i] - mean;
+					acc[i] += d * d;
+				}
+			}
+			for (a, &v) in acc.iter_mut().zip(rest) {
+				*a += (v - mean) * (v - mean);
+			}
+			let var = reduce(acc, |a, b| a + b) / w as f32;
+			let inv = 1.0 / (var + eps).sqrt();
+			for ((v, &g), &b) in row.iter_mut().zip(g).zip(b) {
+				*v = (*v - mean) * inv * g + b;
+			}
+		}
+	}
+}
+
+multiversion! {
+	/// Per-row quantization for the int8 layers ([`crate::quant`]): each row of `a` (width `k`)
+	/// becomes `stride` bytes of `q`, `round(a / s) + 128` with `s = max |row| / 127` (1 for an
+	/// all-zero row) stored in `scales`.
+	fn quantize_rows(a: &[f32], k: usize, stride: usize, q: &mut [u8], scales: &mut [f32]) {
+		for ((row, out), scale) in a.chunks_exact(k).zip(q.chunks_exact_mut(stride)).zip(scales) {
+			let mut m = [0f32; LANES];
+			let chunks = row.chunks_exact(LANES);
+			let rest = chunks.remainder();
+			for c in chunks {
+				for i in 0..LANES {
+					m[i] = max(m[i], c[i].abs());
+				}
+			}
+			for (a, &v) in m.iter_mut().zip(rest) {
+				*a = max(*a, v.abs());
+			}
+			let amax = reduce(m, max);
+			let s = if amax > 0.0 { amax / 127.0 } else { 1.0 };
+			let inv = 1.0 / s;
+			for (o, &v) in out.iter_mut().zip(row) {
+				*o = ((v * inv).round_ties_even().clamp(-127.0, 127.0) + 128.0) as u8;
+			}
+			*scale = s;
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn isas() -> Vec<Isa> {
+		[Isa::Portable, Isa::Avx2, Isa::Avx512]
+			.into_iter()
+			.filter(|i| i.available())
+			.collect()
+	}
+
+	/// Deterministic pseudo-random values in [-scale, scale].
+	fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
+		let mut s = seed;
+		(0..n)
+			.map(|_| {
+				s = s
+					.wrapping_mul(6364136223846793005)
+					.wrapping_add(1442695040888963407);
+				((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+			})
+			.collect()
+	}
+
+	#[test]
+	fn exp_matches_std_to_a_few_ulp() {
+		let mut worst = 0f32;
+		for i in -87_000..88_000 {
+			let x = i as f32 / 1000.0;
+			let (got, want) = (exp_f32(x), x.exp());
+			worst = worst.max(((got - want) / want).abs());
+		}
+		assert!(worst < 3e-7, "max relative error {worst}");
+	}
+
+	#[test]
+	fn erf_matches_reference_values() {
+		// erf from tables (Abramowitz & Stegun), 7 digits.
+		for (x, want) in [
+			(0.0f32, 0.0f32),
+			(0.5, 0.520_499_9),
+			(1.0, 0.842_700_8),
+			(2.0, 0.995_322_3),
+		] {
+			assert!((erf_f32(x) - want).abs() < 2e-7, "erf({x})");
+			assert!((erf_f32(-x) + want).abs() < 2e-7, "erf(-{x})");
+		}
+	}
+
+	/// Every instruction set gives the same bits as the portable build, and the portable build
+	/// is right (against plain f64 formulas).
+	#[test]
+	fn every_isa_gives_the_portable_bits() {
+		for w in [7usize, 16, 58, 384] {
+			let x = values(w * 5, w as u64, 6.0);
+			let g = values(w, 1, 1.0);
+			let b = values(w, 2, 0.5);
+			let run = |isa: Isa| {
+				let (mut s, mut l, mut e) = (x.clone(), x.clone(), x.clone());
+				softmax_rows(isa, &mut s, w);
+				layer_norm_rows(isa, &mut l, w, &g, &b, 1e-12);
+				gelu_erf(isa, &mut e);
+				(s, l, e)
+			};
+			let portable = run(Isa::Portable);
+			for isa in isas() {
+				assert_eq!(run(isa), portable, "{isa:?}, width {w}");
+			}
+			let (s, l, e) = portable;
+			for (r, row) in x.chunks_exact(w).enumerate() {
+				let m = row
+					.iter()
+					.copied()
+					.fold(f64::NEG_INFINITY, |a, v| a.max(v as f64));
+				let z: f64 = row.iter().map(|&v| (v as f64 - m).exp()).sum();
+				let mean = row.iter().map(|&v| v as f64).sum::<f64>() / w as f64;
+				let var = row.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / w as f64;
+				for (c, &v) in row.iter().enumerate() {
+					let want = (v as f64 - m).exp() / z;
+					assert!((s[r * w + c] as f64 - want).abs() < 1e-6, "softmax");
+					let want = (v as f64 - mean) / (var + 1e-12).sqrt() * g[c] as f64 + b[c] as f64;
+					assert!((l[r * w + c] as f64 - want).abs() < 1e-4, "layer norm");
+					let gelu = 0.5 * v as f64 * (1.0 + libm_erf(v as f64 / 2f64.sqrt()));
+					assert!((e[r * w + c] as f64 - gelu).abs() < 1e-5, "gelu({v})");
+				}
+			}
+		}
+	}
+
+	/// erf by its Taylor series (|x| small) or continued fraction tail; f64, for the test only.
+	fn libm_erf(x: f64) -> f64 {
+		// Abramowitz–Stegun 7.1.26 is too coarse; integrate exp(-t²) by Simpson instead.
+		let n = 2000;
+		let h = x / n as f64;
+		let f = |t: f64| (-t * t).exp();
+		let mut s = f(0.0) + f(x);
+		for i in 1..n {
+			s += f(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+		}
+		s * h / 3.0 * 2.0 / std::f64::consts::PI.sqrt()
+	}
+
+	#[test]
+	fn detect_names_an_available_isa() {
+		let isa = Isa::detect();
+		assert!(isa.available());
+		assert_eq!(isa.name().parse::<Isa>(), Ok(isa));
+		assert!("sse9".parse::<Isa>().is_err());
+	}
+}

@@ -1,0 +1,427 @@
+//! Int8 linear layers of the fast encoder ([`Precision::Int8`]).
+//!
+//! * **Weights** are quantized once, symmetrically per output column:
+//!   `s_n = max_k |W[k, n]| / 127`, `q[k, n] = round(W[k, n] / s_n)` in `-127..=127`, and packed
+//!   for VNNI: 64-byte blocks of 16 columns × 4 consecutive `k`, the operand of one `vpdpbusd`.
+//! * **Activations** are quantized per row (token) at run time:
+//!   `s_m = max_k |a[m, k]| / 127`, `u[m, k] = round(a[m, k] / s_m) + 128` as `u8` (VNNI
+//!   multiplies unsigned by signed bytes).
+//! * **Output**: `y[m, n] += s_m · s_n · (Σ_k u[m, k] q[k, n] − 128 Σ_k q[k, n])`; the second sum
+//!   is precomputed per column, so the shift by 128 cancels exactly.
+//!
+//! The integer sums are exact, and the float steps around them are plain Rust compiled once, so
+//! the AVX-512 VNNI micro-kernel and the portable one give **bit-identical** outputs: a validator
+//! without VNNI computes the same votes, only slower.
+
+use crate::kernels::{self, Isa};
+use rayon::prelude::*;
+
+/// Numeric precision of the fast encoder's linear layers (the attention products, GELU,
+/// softmax and layer norms stay in f32).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Precision {
+	/// f32 weights and activations (default).
+	#[default]
+	F32,
+	/// int8 weights (per column) and activations (per token), i32 accumulation; AVX-512 VNNI
+	/// when the CPU has it, a portable kernel with identical results otherwise.
+	Int8,
+}
+
+impl Precision {
+	/// `f32` or `int8`.
+	pub fn name(self) -> &'static str {
+		match self {
+			Precision::F32 => "f32",
+			Precision::Int8 => "int8",
+		}
+	}
+}
+
+impl std::str::FromStr for Precision {
+	type Err = String;
+	fn from_str(s: &str) -> Result<Self, String> {
+		match s {
+			"f32" => Ok(Precision::F32),
+			"int8" => Ok(Precision::Int8),
+			_ => Err(format!("unknown precision `{s}` (f32, int8)")),
+		}
+	}
+}
+
+/// Columns of one VNNI register (16 × i32).
+const BLOCK: usize = 16;
+/// Registers per tile row: a panel is 64 columns wide.
+const PANEL_BLOCKS: usize = 4;
+const PANEL: usize = BLOCK * PANEL_BLOCKS;
+/// Rows of one micro-kernel tile (6 × 4 accumulators + 4 weights + 1 broadcast < 32 registers).
+const MR: usize = 6;
+/// Bytes of packed weights per (panel, group of 4 `k`).
+const GROUP_BYTES: usize = PANEL * 4;
+
+/// The integer micro-kernel in use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Int8Kernel {
+	/// AVX-512 VNNI (`vpdpbusd`, 64 multiply-adds per instruction).
+	Vnni512,
+	/// Plain Rust (any CPU; same results).
+	Portable,
+}
+
+impl Int8Kernel {
+	/// The fastest kernel this CPU runs.
+	pub fn detect() -> Int8Kernel {
+		if Int8Kernel::Vnni512.available() {
+			Int8Kernel::Vnni512
+		} else {
+			Int8Kernel::Portable
+		}
+	}
+
+	/// Whether this CPU can run `self`.
+	pub fn available(self) -> bool {
+		match self {
+			Int8Kernel::Portable => true,
+			#[cfg(target_arch = "x86_64")]
+			Int8Kernel::Vnni512 => {
+				use std::arch::is_x86_feature_detected as has;
+				has!("avx512f") && has!("avx512bw") && has!("avx512vnni")
+			},
+			#[cfg(not(target_arch = "x86_64"))]
+			Int8Kernel::Vnni512 => false,
+		}
+	}
+
+	/// `avx512-vnni` or `portable`.
+	pub fn name(self) -> &'static str {
+		match self {
+			Int8Kernel::Vnni512 => "avx512-vnni",
+			Int8Kernel::Portable => "portable",
+		}
+	}
+}
+
+/// A linear layer `[k] -> [n]` with int8 weights.
+pub(crate) struct QLinear {
+	k: usize,
+	n: usize,
+	/// `ceil(k / 4)`.
+	groups: usize,
+	/// `ceil(n / 64)`.
+	panels: usize,
+	/// `[panels][groups][PANEL_BLOCKS][BLOCK][4]`, zero beyond `k` and `n`.
+	packed: Vec<i8>,
+	/// Per column `s_n` (`panels · 64` entries, zero beyond `n`).
+	scale: Vec<f32>,
+	/// Per column `128 · Σ_k q[k, n]`.
+	shift: Vec<i32>,
+}
+
+impl QLinear {
+	/// Quantizes `w` (`[k, n]`, row-major: input-major like the f32 path's matrices).
+	pub fn quantize(w: &[f32], k: usize, n: usize) -> QLinear {
+		assert_eq!(w.len(), k * n);
+		let groups = k.div_ceil(4);
+		let panels = n.div_ceil(PANEL);
+		let mut packed = vec![0i8; panels * groups * GROUP_BYTES];
+		let mut scale = vec![0f32; panels * PANEL];
+		let mut shift = vec![0i32; panels * PANEL];
+		for col in 0..n {
+			let amax = (0..k).fold(0f32, |m, r| m.max(w[r * n + col].abs()));
+			let s = if amax > 0.0 { amax / 127.0 } else { 1.0 };
+			scale[col] = s;
+			let (panel, lane) = (col / PANEL, col % PANEL);
+			let mut sum = 0i32;
+			for r in 0..k {
+				let q = (w[r * n + col] / s).round_ties_even().clamp(-127.0, 127.0) as i8;
+				sum += q as i32;
+				packed[(panel * groups + r / 4) * GROUP_BYTES + lane * 4 + r % 4] = q;
+			}
+			shift[col] = 128 * sum;
+		}
+		QLinear {
+			k,
+			n,
+			groups,
+			panels,
+			packed,
+			scale,
+			shift,
+		}
+	}
+
+	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool;
+	/// activations quantized with the `isa` kernels.
+	pub fn forward_acc(
+		&self,
+		dst: &mut [f32],
+		a: &[f32],
+		m: usize,
+		threads: usize,
+		kernel: Int8Kernel,
+		isa: Isa,
+	) {
+		let (k, n) = (self.k, self.n);
+		assert!(dst.len() == m * n && a.len() == m * k);
+		if m == 0 {
+			return;
+		}
+		let stride = self.groups * 4;
+		// Rows padded with zeros to a multiple of MR, so that every tile is whole.
+		let mut aq = vec![0u8; m.div_ceil(MR) * MR * stride];
+		let mut row_scale = vec![0f32; m];
+		kernels::quantize_rows(isa, a, k, stride, &mut aq, &mut row_scale);
+		let tiles = m.div_ceil(MR);
+		// A few tasks per thread, so that uneven tails balance out.
+		let tiles_per_task = if threads > 1 {
+			tiles.div_ceil(threads * 4)
+		} else {
+			tiles
+		};
+		let rows_per_task = tiles_per_task * MR;
+		let run = |(t, out): (usize, &mut [f32])| {
+			let row0 = t * rows_per_task;
+			let task = Task {
+				q: self,
+				aq: &aq[row0 * stride..],
+				row_scale: &row_scale[row0..],
+			};
+			match kernel {
+				// SAFETY: the CPU has the features `vnni` is compiled for (`available`).
+				#[cfg(target_arch = "x86_64")]
+				Int8Kernel::Vnni512 if kernel.available() => unsafe { task.vnni(out) },
+				_ => task.portable(out),
+			}
+		};
+		if threads > 1 {
+			dst.par_chunks_mut(rows_per_task * n)
+				.enumerate()
+				.for_each(run);
+		} else {
+			dst.chunks_mut(rows_per_task * n).enumerate().for_each(run);
+		}
+	}
+}
+
+/// One task of [`QLinear::forward_acc`]: a band of output rows, every panel.
+struct Task<'a> {
+	q: &'a QLinear,
+	/// The band's quantized rows (and the rest after it).
+	aq: &'a [u8],
+	/// The band's row scales (and the rest after it).
+	row_scale: &'a [f32],
+}
+
+impl Task<'_> {
+	/// The band `out` (whole rows of width `n`) with the VNNI micro-kernel; the epilogue
+	/// vectorised with AVX-512.
+	///
+	/// # Safety
+	/// The CPU has AVX-512 F/BW/VL/VNNI.
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma")]
+	unsafe fn vnni(&self, out: &mut [f32]) {
+		let stride = self.q.groups * 4;
+		self.run(out, |a, w, tile| {
+			// SAFETY: as this function's; `run` passes whole tiles and panels.
+			unsafe { vnni512::tile(a.as_ptr(), stride, w.as_ptr(), self.q.groups, tile) }
+		})
+	}
+
+	/// The band `out` with the portable micro-kernel.
+	fn portable(&self, out: &mut [f32]) {
+		let stride = self.q.groups * 4;
+		self.run(out, |a, w, tile| {
+			portable_tile(a, stride, w, self.q.groups, tile)
+		})
+	}
+
+	/// For each panel and tile: the integer tile by `kernel`, then the f32 epilogue
+	/// `out += (acc − shift) · s_n · s_m`, the same code (and so the same bits) for every
+	/// kernel.
+	#[inline(always)]
+	fn run(&self, out: &mut [f32], mut kernel: impl FnMut(&[u8], &[i8], &mut [[i32; PANEL]; MR])) {
+		let q = self.q;
+		let (n, stride) = (q.n, q.groups * 4);
+		let rows = out.len() / n;
+		let mut tile = [[0i32; PANEL]; MR];
+		for p in 0..q.panels {
+			let w = &q.packed[p * q.groups * GROUP_BYTES..][..q.groups * GROUP_BYTES];
+			let (c0, c1) = (p * PANEL, ((p + 1) * PANEL).min(n));
+			let (shift, scale) = (&q.shift[c0..c1], &q.scale[c0..c1]);
+			for r0 in (0..rows).step_by(MR) {
+				assert!(self.aq.len() >= (r0 + MR) * stride);
+				kernel(&self.aq[r0 * stride..][..MR * stride], w, &mut tile);
+				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
+					let s_m = self.row_scale[r0 + r];
+					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
+					for ((y, &acc), (&shift, &scale)) in
+						y.iter_mut().zip(acc.iter()).zip(shift.iter().zip(scale))
+					{
+						*y += (acc - shift) as f32 * scale * s_m;
+					}
+				}
+			}
+		}
+	}
+}
+
+fn portable_tile(a: &[u8], stride: usize, w: &[i8], groups: usize, tile: &mut [[i32; PANEL]; MR]) {
+	for (r, acc) in tile.iter_mut().enumerate() {
+		acc.fill(0);
+		let row = &a[r * stride..];
+		for g in 0..groups {
+			let wg = &w[g * GROUP_BYTES..][..GROUP_BYTES];
+			let av = &row[g * 4..g * 4 + 4];
+			for (c, out) in acc.iter_mut().enumerate() {
+				let wc = &wg[c * 4..c * 4 + 4];
+				for j in 0..4 {
+					*out += av[j] as i32 * wc[j] as i32;
+				}
+			}
+		}
+	}
+}
+
+#[cfg(target_arch = "x86_64")]
+mod vnni512 {
+	use super::{BLOCK, GROUP_BYTES, MR, PANEL, PANEL_BLOCKS};
+	use std::arch::x86_64::*;
+
+	/// The VNNI micro-kernel: 6 rows × 64 columns in 24 zmm accumulators; per group of 4 `k`,
+	/// 4 weight loads, 6 broadcasts of 4 activation bytes and 24 `vpdpbusd`.
+	///
+	/// # Safety
+	/// The CPU has AVX-512 F/BW/VNNI; `a` holds `MR` rows of `stride ≥ 4·groups` bytes and `w`
+	/// holds `groups · GROUP_BYTES` bytes.
+	#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+	pub(super) unsafe fn tile(
+		a: *const u8,
+		stride: usize,
+		w: *const i8,
+		groups: usize,
+		tile: &mut [[i32; PANEL]; MR],
+	) {
+		let mut acc = [[_mm512_setzero_si512(); PANEL_BLOCKS]; MR];
+		for g in 0..groups {
+			let wg = w.add(g * GROUP_BYTES);
+			let wv: [__m512i; PANEL_BLOCKS] =
+				std::array::from_fn(
+					|b| _mm512_loadu_si512(wg.add(b * BLOCK * 4) as *const __m512i),
+				);
+			for (r, acc) in acc.iter_mut().enumerate() {
+				let av =
+					_mm512_set1_epi32((a.add(r * stride + g * 4) as *const i32).read_unaligned());
+				for b in 0..PANEL_BLOCKS {
+					acc[b] = _mm512_dpbusd_epi32(acc[b], av, wv[b]);
+				}
+			}
+		}
+		for (out, acc) in tile.iter_mut().zip(&acc) {
+			for b in 0..PANEL_BLOCKS {
+				_mm512_storeu_si512(out[b * BLOCK..].as_mut_ptr() as *mut __m512i, acc[b]);
+			}
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
+		let mut s = seed;
+		(0..n)
+			.map(|_| {
+				s = s
+					.wrapping_mul(6364136223846793005)
+					.wrapping_add(1442695040888963407);
+				((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+			})
+			.collect()
+	}
+
+	/// Odd shapes (k not a multiple of 4, n not of 64, m not of 6) exercise every padding.
+	const SHAPES: [(usize, usize, usize); 4] =
+		[(1, 4, 16), (7, 13, 70), (58, 384, 384), (13, 1536, 130)];
+
+	#[test]
+	fn int8_matches_f32_within_quantization_error() {
+		for (m, k, n) in SHAPES {
+			let a = values(m * k, 1, 3.0);
+			let w = values(k * n, 2, 0.1);
+			let q = QLinear::quantize(&w, k, n);
+			let bias = values(n, 3, 1.0);
+			let mut got: Vec<f32> = (0..m * n).map(|i| bias[i % n]).collect();
+			q.forward_acc(&mut got, &a, m, 2, Int8Kernel::Portable, Isa::Portable);
+			// Each product errs by at most half a step of either operand's grid: a worst-case
+			// bound per output, and a random-walk (√k) bound for the root mean square.
+			let bound = k as f64 * (3.0 / 127.0 * 0.1 + 0.1 / 127.0 * 3.0) / 2.0;
+			let mut sq = 0f64;
+			for r in 0..m {
+				for c in 0..n {
+					let exact: f64 = (0..k)
+						.map(|i| a[r * k + i] as f64 * w[i * n + c] as f64)
+						.sum::<f64>() + bias[c] as f64;
+					let err = (got[r * n + c] as f64 - exact).abs();
+					assert!(
+						err <= bound,
+						"({m},{k},{n}) [{r},{c}]: err {err}, bound {bound}"
+					);
+					sq += err * err;
+				}
+			}
+			let rms = (sq / (m * n) as f64).sqrt();
+			assert!(rms < bound / (k as f64).sqrt(), "({m},{k},{n}): rms {rms}");
+		}
+	}
+
+	#[test]
+	fn every_kernel_and_thread_count_gives_the_same_bits() {
+		for (m, k, n) in SHAPES {
+			let a = values(m * k, 4, 2.0);
+			let q = QLinear::quantize(&values(k * n, 5, 0.2), k, n);
+			let run = |kernel, threads| {
+				let mut y = vec![0.5f32; m * n];
+				q.forward_acc(&mut y, &a, m, threads, kernel, Isa::detect());
+				y
+			};
+			let want = run(Int8Kernel::Portable, 1);
+			for kernel in [Int8Kernel::Portable, Int8Kernel::Vnni512] {
+				if !kernel.available() {
+					continue;
+				}
+				for threads in [1, 2, 3] {
+					assert_eq!(run(kernel, threads), want, "{kernel:?}, {threads} threads");
+				}
+			}
+		}
+	}
+
+	#[test]
+	fn zero_rows_and_columns_stay_exact() {
+		let (m, k, n) = (3, 8, 16);
+		let mut w = values(k * n, 6, 1.0);
+		for r in 0..k {
+			w[r * n + 5] = 0.0; // an all-zero column
+		}
+		let q = QLinear::quantize(&w, k, n);
+		let mut a = values(m * k, 7, 1.0);
+		a[k..2 * k].fill(0.0); // an all-zero row
+		let mut y = vec![1.0f32; m * n];
+		q.forward_acc(&mut y, &a, m, 1, Int8Kernel::detect(), Isa::detect());
+		assert!(y[n..2 * n].iter().all(|&v| v == 1.0));
+		assert!((0..m).all(|r| y[r * n + 5] == 1.0));
+	}
+
+	#[test]
+	fn names_parse_back() {
+		assert_eq!("int8".parse::<Precision>(), Ok(Precision::Int8));
+		assert_eq!(
+			Precision::F32.name().parse::<Precision>(),
+			Ok(Precision::F32)
+		);
+		assert!("fp16".parse::<Precision>().is_err());
+		assert!(Int8Kernel::detect().available());
+	}
+}
