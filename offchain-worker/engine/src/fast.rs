@@ -40,7 +40,7 @@ pub(crate) struct Dims {
 
 /// The weight matrix of a linear layer, `[in, out]` (input-major).
 enum Linear {
-	/// Row-major f32, multiplied by `gemm` (CPUs without FMA).
+	/// Row-major f32, multiplied by `gemm` (CPUs without AVX-512).
 	F32(Vec<f32>),
 	/// f32 packed for the FMA micro-kernel ([`PackedLinear`]).
 	Packed(PackedLinear),
@@ -217,7 +217,7 @@ impl FastBert {
 		};
 		let matmul = |dst: &mut [f32], a: &[f32], w: &Linear, k: usize, out: usize| match w {
 			Linear::F32(w) => matmul_acc(dst, a, w, n, k, out, par),
-			Linear::Packed(w) => w.forward_acc(dst, a, n, threads, isa),
+			Linear::Packed(w) => w.forward_acc(dst, a, n, threads),
 			Linear::Int8(q) => q.forward_acc(dst, a, n, threads, self.int8_kernel, isa),
 		};
 
@@ -482,7 +482,7 @@ impl FastBert {
 	/// What runs the numbers, e.g. `f32 avx512` or `int8 avx512-vnni, avx512`.
 	pub fn kernels(&self) -> String {
 		match self.precision {
-			Precision::F32 if self.isa >= Isa::Avx2 => format!("f32 packed, {}", self.isa.name()),
+			Precision::F32 if self.isa == Isa::Avx512 => format!("f32 packed, {}", self.isa.name()),
 			Precision::F32 => format!("f32 gemm, {}", self.isa.name()),
 			Precision::Int8 => format!("int8 {}, {}", self.int8_kernel.name(), self.isa.name()),
 		}

@@ -120,7 +120,7 @@ fn fast_backend_matches_reference() {
 	check_backend(Backend::Fast);
 }
 
-/// The fast backend on every instruction set this CPU has: portable (gemm), AVX2 and AVX-512
+/// The fast backend on every instruction set this CPU has: portable and AVX2 (gemm), AVX-512
 /// (packed FMA kernel).
 #[test]
 fn fast_backend_matches_reference_on_every_isa() {
@@ -152,8 +152,8 @@ fn int8_stays_close_to_reference() {
 	}
 }
 
-/// The kernels that promise the same bits keep it on real weights and texts: the packed f32
-/// layers on AVX2 and AVX-512, and int8 on every instruction set.
+/// The kernels that promise the same bits keep it on real weights and texts: int8 on every
+/// instruction set (integer sums are exact; the float steps are the same on all of them).
 #[test]
 fn kernels_give_the_same_bits_on_every_isa() {
 	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
@@ -166,7 +166,7 @@ fn kernels_give_the_same_bits_on_every_isa() {
 		})
 		.collect();
 	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-	let embed = |precision, isa| {
+	let embed = |precision: Precision, isa| {
 		encoder_with(EngineOptions {
 			backend: Backend::Fast,
 			precision,
@@ -176,14 +176,6 @@ fn kernels_give_the_same_bits_on_every_isa() {
 		.embed_with(&refs, 8, true)
 		.expect("embed")
 	};
-	let packed: Vec<Isa> = isas().into_iter().filter(|&i| i >= Isa::Avx2).collect();
-	for pair in packed.windows(2) {
-		assert_eq!(
-			embed(Precision::F32, pair[0]),
-			embed(Precision::F32, pair[1]),
-			"{pair:?}"
-		);
-	}
 	let all = isas();
 	for pair in all.windows(2) {
 		assert_eq!(
