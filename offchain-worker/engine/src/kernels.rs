@@ -112,6 +112,47 @@ macro_rules! multiversion {
 	};
 }
 
+/// Runs `band(first_row, rows)` over bands of whole rows of `dst` (`m` rows of width `n`),
+/// each a multiple of `tile` rows: a few bands per thread on the current rayon pool when
+/// `threads > 1` (so that uneven tails balance out), else one band.
+pub(crate) fn for_each_row_band(
+	dst: &mut [f32],
+	m: usize,
+	n: usize,
+	tile: usize,
+	threads: usize,
+	band: impl Fn(usize, &mut [f32]) + Sync + Send,
+) {
+	let tiles = m.div_ceil(tile);
+	let tiles_per_band = if threads > 1 {
+		tiles.div_ceil(threads * 4)
+	} else {
+		tiles
+	};
+	let rows = (tiles_per_band * tile).max(1);
+	let run = |(b, out): (usize, &mut [f32])| band(b * rows, out);
+	if threads > 1 {
+		use rayon::prelude::*;
+		dst.par_chunks_mut(rows * n).enumerate().for_each(run);
+	} else {
+		dst.chunks_mut(rows * n).enumerate().for_each(run);
+	}
+}
+
+/// Deterministic pseudo-random values in `[-scale, scale]` for the kernels' tests.
+#[cfg(test)]
+pub(crate) fn test_values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
+	let mut s = seed;
+	(0..n)
+		.map(|_| {
+			s = s
+				.wrapping_mul(6364136223846793005)
+				.wrapping_add(1442695040888963407);
+			((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+		})
+		.collect()
+}
+
 /// Sum of `xs` over [`LANES`] lanes, combined pairwise in a fixed order.
 #[inline(always)]
 fn lane_sum(xs: &[f32]) -> f32 {
@@ -297,17 +338,8 @@ mod tests {
 			.collect()
 	}
 
-	/// Deterministic pseudo-random values in [-scale, scale].
 	fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
-		let mut s = seed;
-		(0..n)
-			.map(|_| {
-				s = s
-					.wrapping_mul(6364136223846793005)
-					.wrapping_add(1442695040888963407);
-				((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
-			})
-			.collect()
+		test_values(n, seed, scale)
 	}
 
 	#[test]

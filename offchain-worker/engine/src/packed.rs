@@ -9,8 +9,7 @@
 //! added to the destination, whatever the thread count. It runs on AVX-512 only; on AVX2 `gemm`'s
 //! own AVX2 kernel was faster than anything auto-vectorised here (see [`crate::fast`]).
 
-use crate::kernels::Isa;
-use rayon::prelude::*;
+use crate::kernels::{self, Isa};
 
 /// Columns of one panel (4 AVX-512 registers).
 const PANEL: usize = 64;
@@ -54,29 +53,13 @@ impl PackedLinear {
 		if m == 0 {
 			return;
 		}
-		let tiles = m.div_ceil(MR);
-		let tiles_per_task = if threads > 1 {
-			tiles.div_ceil(threads * 4)
-		} else {
-			tiles
-		};
-		let rows_per_task = tiles_per_task * MR;
-		let run = |(t, out): (usize, &mut [f32])| {
-			let row0 = t * rows_per_task;
-			let a = &a[row0 * k..];
+		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			#[cfg(target_arch = "x86_64")]
 			// SAFETY: the CPU has AVX-512 (asserted above).
 			unsafe {
-				self.band_avx512(out, a)
+				self.band_avx512(out, &a[row0 * k..])
 			}
-		};
-		if threads > 1 {
-			dst.par_chunks_mut(rows_per_task * n)
-				.enumerate()
-				.for_each(run);
-		} else {
-			dst.chunks_mut(rows_per_task * n).enumerate().for_each(run);
-		}
+		});
 	}
 
 	/// # Safety
@@ -167,15 +150,7 @@ mod tests {
 	use super::*;
 
 	fn values(n: usize, seed: u64) -> Vec<f32> {
-		let mut s = seed;
-		(0..n)
-			.map(|_| {
-				s = s
-					.wrapping_mul(6364136223846793005)
-					.wrapping_add(1442695040888963407);
-				(s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
-			})
-			.collect()
+		crate::kernels::test_values(n, seed, 1.0)
 	}
 
 	#[test]

@@ -14,7 +14,6 @@
 //! without VNNI computes the same votes, only slower.
 
 use crate::kernels::{self, Isa};
-use rayon::prelude::*;
 
 /// Numeric precision of the fast encoder's linear layers (the attention products, GELU,
 /// softmax and layer norms stay in f32).
@@ -171,16 +170,7 @@ impl QLinear {
 		let mut aq = vec![0u8; m.div_ceil(MR) * MR * stride];
 		let mut row_scale = vec![0f32; m];
 		kernels::quantize_rows(isa, a, k, stride, &mut aq, &mut row_scale);
-		let tiles = m.div_ceil(MR);
-		// A few tasks per thread, so that uneven tails balance out.
-		let tiles_per_task = if threads > 1 {
-			tiles.div_ceil(threads * 4)
-		} else {
-			tiles
-		};
-		let rows_per_task = tiles_per_task * MR;
-		let run = |(t, out): (usize, &mut [f32])| {
-			let row0 = t * rows_per_task;
+		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			let task = Task {
 				q: self,
 				aq: &aq[row0 * stride..],
@@ -192,14 +182,7 @@ impl QLinear {
 				Int8Kernel::Vnni512 if kernel.available() => unsafe { task.vnni(out) },
 				_ => task.portable(out),
 			}
-		};
-		if threads > 1 {
-			dst.par_chunks_mut(rows_per_task * n)
-				.enumerate()
-				.for_each(run);
-		} else {
-			dst.chunks_mut(rows_per_task * n).enumerate().for_each(run);
-		}
+		});
 	}
 }
 
@@ -329,17 +312,7 @@ mod vnni512 {
 mod tests {
 	use super::*;
 
-	fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
-		let mut s = seed;
-		(0..n)
-			.map(|_| {
-				s = s
-					.wrapping_mul(6364136223846793005)
-					.wrapping_add(1442695040888963407);
-				((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
-			})
-			.collect()
-	}
+	use crate::kernels::test_values as values;
 
 	/// Odd shapes (k not a multiple of 4, n not of 64, m not of 6) exercise every padding.
 	const SHAPES: [(usize, usize, usize); 4] =
