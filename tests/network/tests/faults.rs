@@ -365,8 +365,11 @@ async fn a_stopped_validator_leaves_three_that_decide_and_comes_back_without_vot
 	eprintln!(
 		"stopped dave (12 cases while stopped, 12 after his restart): flipped 0, undecided {undecided} after the restart, double votes {doubles}, dave {r:?}"
 	);
+	// Each of the 36 cases counts once for him: in time (agreed / abstained), late or missed.
+	// Which of the 12 decided while he was stopped stay missed, and which of the 12 after the
+	// restart he reaches only once the other three have decided (late), depends on timing.
 	ensure!(
-		r.missed == 12 && r.disagreed == 0 && r.agreed + r.abstained + r.late == 24,
+		r.disagreed == 0 && r.agreed + r.abstained + r.late + r.missed == 36 && r.missed <= 12,
 		"dave's record after the restart: {r:?}"
 	);
 	ensure!(doubles == 0, "a validator voted twice on a case");
