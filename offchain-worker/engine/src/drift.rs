@@ -99,7 +99,7 @@ pub struct Drift {
 }
 
 /// Compares `run` with `reference` (same texts, same order). `gold`: the true label index of
-/// each text, if known; `labels`: how many labels the model has.
+/// each text and the model's number of labels, when known.
 pub fn compare(
 	reference: &[Classification],
 	run: &[Classification],
