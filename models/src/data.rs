@@ -40,10 +40,17 @@ pub struct Example {
 	pub family: String,
 	/// Hard negative / hard positive family.
 	pub hard: bool,
-	/// `chain` (VRT + full SS58, as the pallet renders it) or `free`.
+	/// `chain` (VRT + full SS58, as the pallet renders it) or `free`; empty in hand-written sets
+	/// (memos alone).
+	#[serde(default)]
 	pub rendering: String,
 	/// Style transformations applied to the memo.
+	#[serde(default)]
 	pub styles: Vec<String>,
+	/// The voice a hand-written memo is written in (`bank-terse`, `messenger`, …); absent in
+	/// generated sets.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub voice: Option<String>,
 }
 
 impl Example {
@@ -65,6 +72,27 @@ impl Example {
 pub fn reason_codes() -> Vec<String> {
 	std::iter::once("none".to_string())
 		.chain(categories().iter().map(|c| c.name.to_string()))
+		.collect()
+}
+
+/// Which reason codes each label may carry: `legit` the legit categories and `none`, `illicit`
+/// the illicit categories (the manifest's `reasons_by_label`).
+pub fn reasons_by_label() -> std::collections::BTreeMap<String, Vec<String>> {
+	let side = |illicit: bool| -> Vec<String> {
+		let none = (!illicit).then(|| "none".to_string());
+		none.into_iter()
+			.chain(
+				categories()
+					.iter()
+					.filter(|c| c.illicit == illicit)
+					.map(|c| c.name.to_string()),
+			)
+			.collect()
+	};
+	LABELS
+		.iter()
+		.enumerate()
+		.map(|(i, l)| (l.to_string(), side(i == POSITIVE)))
 		.collect()
 }
 
@@ -365,6 +393,7 @@ pub fn generate_from(cats: &[Category], opts: &GenOptions) -> Dataset {
 					hard: fam.hard,
 					rendering: rendering.to_string(),
 					styles: styles.iter().map(|s| s.to_string()).collect(),
+					voice: None,
 				});
 			}
 		}

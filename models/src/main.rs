@@ -2,17 +2,17 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE};
-use veritas_classifier::{Encoder, Engine, EngineOptions, FileRole, InputScope};
+use veritas_classifier::{Encoder, Engine, EngineOptions, InputGuard, InputScope};
 use veritas_models::data::{self, Example, GenOptions, LABELS};
-use veritas_models::embed::{base_fingerprint, embed_cached, encoder_fingerprint};
+use veritas_models::embed::{base_fingerprint, embed_cached};
+use veritas_models::evaluate::{self, eval_sets, EvalPaths, EvalSet};
 use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
 use veritas_models::finetune::{finetune, write_adapter, FinetuneConfig};
+use veritas_models::operating::{wilson, Costs};
 use veritas_models::plot::{render_png, Panel, Series};
-use veritas_models::report::{self, ErrorRow, Prediction, Report, SetSummary};
 use veritas_models::train::{choose_threshold, score_of, train_heads, Split, TrainConfig};
 
 /// Seed of the perturbed test copy.
@@ -54,8 +54,12 @@ enum Cmd {
 	Train(TrainArgs),
 	/// Export a training run as a model directory (heads, manifest.json) and print its hash.
 	Export(ExportArgs),
-	/// Evaluate a model directory through the engine; writes report.md / report.json.
+	/// Evaluate a model directory through the engine on dev; writes report.md / report.json.
+	/// `--test` scores the sealed test set instead (once per published model).
 	Eval(EvalArgs),
+	/// Choose the input guard, threshold and abstain margin on dev by the cost of each chain
+	/// outcome, with the margin at least 3× the score drift between backends.
+	OperatingPoint(OperatingPointArgs),
 	/// Classify texts with a model directory.
 	Classify(ClassifyArgs),
 }
@@ -199,6 +203,19 @@ struct ExportArgs {
 	/// Truncation length in tokens.
 	#[arg(long, default_value_t = 128)]
 	max_len: usize,
+	/// Let a verdict carry any reason (no `reasons_by_label`): a legit verdict may then name an
+	/// illicit category.
+	#[arg(long)]
+	free_reasons: bool,
+	/// Input guard: fewest English words a memo needs to be judged (see `operating-point`).
+	#[arg(long)]
+	guard_min_words: Option<u16>,
+	/// Input guard: least share of English words among a memo's words, per mille.
+	#[arg(long)]
+	guard_min_english_permille: Option<u16>,
+	/// Input guard: abstain on a memo longer than `max_len` tokens.
+	#[arg(long)]
+	guard_truncated: bool,
 }
 
 #[derive(Args)]
@@ -217,100 +234,47 @@ struct EvalArgs {
 	/// Print only; do not write report.md / report.json.
 	#[arg(long)]
 	no_write: bool,
-	/// Splits to evaluate, comma-separated (default: all). Choosing between models reads dev
-	/// only (`--sets dev,dev_first_pool,dev_first_style --no-write`); a written report covers
-	/// every set.
+	/// Dev sets to score, comma-separated (default: all, and a written report covers all).
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
+	/// Score the sealed test set (models/data/sealed-test-v1) instead of dev: once per published
+	/// model, after every choice was made on dev. Raises the set's "Times scored" count, appends
+	/// to its SCORES.md and writes sealed-test.json into the model folder.
+	#[arg(long, conflicts_with_all = ["sets", "ablation", "no_write"])]
+	test: bool,
 }
 
-/// A split that `eval` can score.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum EvalSet {
-	/// The held-out test split.
-	Test,
-	/// Its perturbed copy.
-	#[value(name = "test_perturbed")]
-	TestPerturbed,
-	/// The dev split (model selection).
-	Dev,
-	/// The dev families drawn from the first [`data::FROZEN_FAMILIES`] of each category: the pool
-	/// the test families come from. Appended families (written later, by other writers) never
-	/// go to test, so this is the part of dev that looks like test.
-	#[value(name = "dev_first_pool")]
-	DevFirstPool,
-	/// The dev families written in the first pool's style: [`EvalSet::DevFirstPool`] plus the
-	/// families written for dev in that style afterwards ([`data::FIRST_STYLE_DEV_POOL`]), in a
-	/// dataset that keeps that pool in dev (`generate --first-style-pool dev`, veritas-tx-v7;
-	/// since v8 the pool is in train and this set is [`EvalSet::DevFirstPool`]).
-	#[value(name = "dev_first_style")]
-	DevFirstStyle,
-}
-
-impl EvalSet {
-	/// Every split, in report order.
-	const ALL: [EvalSet; 5] = [
-		EvalSet::Test,
-		EvalSet::TestPerturbed,
-		EvalSet::Dev,
-		EvalSet::DevFirstPool,
-		EvalSet::DevFirstStyle,
-	];
-
-	/// Name of the set in the report.
-	fn name(self) -> &'static str {
-		match self {
-			EvalSet::Test => "test",
-			EvalSet::TestPerturbed => "test_perturbed",
-			EvalSet::Dev => "dev",
-			EvalSet::DevFirstPool => "dev_first_pool",
-			EvalSet::DevFirstStyle => "dev_first_style",
-		}
-	}
-
-	/// File stem of the split it reads in a dataset folder.
-	fn file_stem(self) -> &'static str {
-		match self {
-			EvalSet::DevFirstPool | EvalSet::DevFirstStyle => "dev",
-			other => other.name(),
-		}
-	}
-
-	/// Whether an example of the file belongs to the set.
-	fn keeps(self, e: &Example) -> bool {
-		match self {
-			EvalSet::DevFirstPool => {
-				data::family_index(&e.family).is_some_and(|i| i < data::FROZEN_FAMILIES)
-			},
-			EvalSet::DevFirstStyle => {
-				data::family_index(&e.family).is_some_and(|i| data::is_first_style(&e.category, i))
-			},
-			_ => true,
-		}
-	}
-
-	/// Whether the set is (a copy of) the test split, whose errors the report lists.
-	fn is_test(self) -> bool {
-		matches!(self, EvalSet::Test | EvalSet::TestPerturbed)
-	}
-}
-
-/// The splits `eval` scores, in report order (all of them when none is requested), or why the
-/// request cannot be met: a report must cover every split, so fewer sets need `--no-write`.
-fn eval_sets(requested: &[EvalSet], write: bool) -> Result<Vec<EvalSet>> {
-	let sets: Vec<EvalSet> = EvalSet::ALL
-		.into_iter()
-		.filter(|s| requested.is_empty() || requested.contains(s))
-		.collect();
-	if write && sets.len() < EvalSet::ALL.len() {
-		bail!("a report covers every set; add --no-write to score fewer");
-	}
-	Ok(sets)
-}
-
-/// Whether two sets hold the same rows (by id, in order).
-fn same_rows(a: &[Example], b: &[Example]) -> bool {
-	a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id)
+#[derive(Args)]
+struct OperatingPointArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Model folder.
+	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
+	model: Option<PathBuf>,
+	/// Dataset folder.
+	#[arg(long, help = data_help())]
+	data: Option<PathBuf>,
+	/// Cost of an illicit memo approved (per unit of its rate among illicit memos).
+	#[arg(long, default_value_t = Costs::default().wrong_approve)]
+	cost_wrong_approve: f64,
+	/// Cost of a legit memo rejected (per unit of its rate among legit memos).
+	#[arg(long, default_value_t = Costs::default().wrong_reject)]
+	cost_wrong_reject: f64,
+	/// Cost of a legit memo abstained on (per unit of its rate among legit memos).
+	#[arg(long, default_value_t = Costs::default().abstain_legit)]
+	cost_abstain_legit: f64,
+	/// Cost of an illicit memo abstained on (per unit of its rate among illicit memos).
+	#[arg(long, default_value_t = Costs::default().abstain_illicit)]
+	cost_abstain_illicit: f64,
+	/// Share of the labelled dev memos the input guard may take out of scope (they abstain).
+	#[arg(long, default_value_t = 0.01)]
+	guard_budget: f64,
+	/// Grid step of thresholds and margins (score units).
+	#[arg(long, default_value_t = 50)]
+	step: u16,
+	/// Also write the result as JSON to this file.
+	#[arg(long)]
+	out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -336,6 +300,7 @@ fn run(cli: Cli) -> Result<()> {
 		Cmd::Train(a) => train(a),
 		Cmd::Export(a) => export(a),
 		Cmd::Eval(a) => eval(a),
+		Cmd::OperatingPoint(a) => operating_point(a),
 		Cmd::Classify(a) => classify(a),
 	}
 }
@@ -777,6 +742,15 @@ fn export(a: ExportArgs) -> Result<()> {
 		abstain_margin: a.abstain_margin,
 		max_len: a.max_len,
 		input,
+		reasons_by_label: (!a.free_reasons).then(data::reasons_by_label),
+		input_guard: (a.guard_min_words.is_some()
+			|| a.guard_min_english_permille.is_some()
+			|| a.guard_truncated)
+			.then(|| InputGuard {
+				min_words: a.guard_min_words.unwrap_or(0),
+				min_english_permille: a.guard_min_english_permille.unwrap_or(0),
+				truncated: a.guard_truncated,
+			}),
 	};
 	let hash = export_model(&out, &ck.heads, &spec, &rel, &base, adapter.as_deref())?;
 	// Check that the engine loads it as written.
@@ -796,193 +770,111 @@ fn export(a: ExportArgs) -> Result<()> {
 	Ok(())
 }
 
-fn predict(engine: &Engine, embs: &[Vec<f32>]) -> Vec<Prediction> {
-	let m = engine.manifest();
-	embs.iter()
-		.map(|e| {
-			let (label, score, reason) = engine.decide(e);
-			Prediction {
-				label: label as usize,
-				score,
-				reason: reason as usize,
-				abstain: score.abs_diff(m.threshold) < m.abstain_margin,
-			}
-		})
-		.collect()
-}
-
-fn engine_fingerprint(engine: &Engine) -> Result<String> {
-	let m = engine.manifest();
-	let mut digests = Vec::new();
-	for role in [
-		FileRole::EncoderConfig,
-		FileRole::EncoderWeights,
-		FileRole::Tokenizer,
-	] {
-		digests.push(
-			m.file(role)
-				.context("manifest lacks an encoder file")?
-				.sha256
-				.clone(),
-		);
+fn eval_paths(common: &Common, model: &Option<PathBuf>, data: &Option<PathBuf>) -> EvalPaths {
+	let root = models_root();
+	EvalPaths {
+		model: model.clone().unwrap_or_else(|| root.join(published_name())),
+		data: data_dir(data),
+		base: common.base.clone(),
+		cache: cache_dir(common),
+		models: root,
 	}
-	// An adapter changes the encoder: its digest joins the fingerprint.
-	if let Some(f) = m.file(FileRole::EncoderAdapter) {
-		digests.push(f.sha256.clone());
-	}
-	Ok(encoder_fingerprint(&digests, m.max_len))
 }
 
 fn eval(a: EvalArgs) -> Result<()> {
-	let root = models_root();
-	let model = a
-		.model
-		.clone()
-		.unwrap_or_else(|| root.join(published_name()));
-	let data = data_dir(&a.data);
-	let cache = cache_dir(&a.common);
-	let opts = EngineOptions {
-		base_dir: a.common.base.clone(),
-		..Default::default()
-	};
+	let paths = eval_paths(&a.common, &a.model, &a.data);
+	if a.test {
+		let date = std::process::Command::new("date")
+			.args(["-u", "+%Y-%m-%d"])
+			.output()
+			.ok()
+			.and_then(|o| String::from_utf8(o.stdout).ok())
+			.map_or_else(|| "?".to_string(), |d| d.trim().to_string());
+		evaluate::score_sealed(&paths, &date)?;
+		return Ok(());
+	}
 	let wanted = eval_sets(&a.sets, !a.no_write)?;
-	let engine = Engine::load(&model, opts.clone())
-		.with_context(|| format!("loading model {}", model.display()))?;
-	let fp = engine_fingerprint(&engine)?;
-	let m = engine.manifest().clone();
-	let mut sets = Vec::new();
-	let mut errors = Vec::new();
-	let mut loaded: Vec<(String, Vec<Example>, Vec<Vec<f32>>)> = Vec::new();
-	for set in wanted {
-		let name = set.name();
-		let ex: Vec<Example> = data::read_split(&data, set.file_stem())?
-			.into_iter()
-			.filter(|e| set.keeps(e))
-			.collect();
-		if ex.is_empty() {
-			bail!("{name}: no examples in {}", data.display());
-		}
-		// A subset of dev can hold exactly another's rows (`dev_first_style` in a dataset whose
-		// first-style pool went to train is `dev_first_pool`): say so rather than report it twice.
-		if let Some((same, _, _)) = loaded.iter().find(|(_, other, _)| same_rows(other, &ex)) {
-			println!(
-				"{name:>15}: the same rows as {same} in {}; not repeated",
-				data.display()
-			);
-			continue;
-		}
-		let embs = embed_cached(
-			engine.encoder(),
-			&fp,
-			&texts(&ex, m.input),
-			cache.as_deref(),
-			name,
-		)?;
-		let pred = predict(&engine, &embs);
-		let s = report::set_report(name, &ex, &pred, &m.reason_codes, m.threshold);
-		if set.is_test() {
-			let mut wrong: Vec<usize> = (0..ex.len())
-				.filter(|&i| pred[i].label != ex[i].label_index())
-				.collect();
-			wrong.sort_by_key(|&i| std::cmp::Reverse(pred[i].score.abs_diff(m.threshold)));
-			errors.extend(wrong.iter().take(12).map(|&i| ErrorRow {
-				set: name.into(),
-				text: ex[i].text.clone(),
-				label: ex[i].label.clone(),
-				category: ex[i].category.clone(),
-				score: pred[i].score,
-			}));
-		}
-		println!(
-			"{name:>15}: n={:5} macro-F1 {:.4} acc {:.4} abstain {:.2}% reason acc {:.4}",
-			s.n,
-			s.macro_f1,
-			s.accuracy,
-			s.abstain_rate * 100.0,
-			s.reason_accuracy
-		);
-		for c in &s.per_class {
-			println!(
-				"{:>17} {:>8}: P {:.4} R {:.4} F1 {:.4} (n={})",
-				"", c.name, c.precision, c.recall, c.f1, c.support
-			);
-		}
-		sets.push(s);
-		loaded.push((name.to_string(), ex, embs));
-	}
-	let mut ablations = BTreeMap::new();
-	for spec in &a.ablation {
-		let (name, dir) = spec
-			.split_once('=')
-			.with_context(|| format!("--ablation `{spec}` is not NAME=DIR"))?;
-		let other = Engine::load(dir, opts.clone())
-			.with_context(|| format!("loading ablation model {dir}"))?;
-		let om = other.manifest().clone();
-		let ofp = engine_fingerprint(&other)?;
-		// Same encoder and input: the embeddings are shared; otherwise the model's own.
-		let same = ofp == fp && om.input == m.input;
-		let mut rows = Vec::new();
-		for (set, ex, embs) in &loaded {
-			let own;
-			let embs = if same {
-				embs
-			} else {
-				own = embed_cached(
-					other.encoder(),
-					&ofp,
-					&texts(ex, om.input),
-					cache.as_deref(),
-					set,
-				)?;
-				&own
-			};
-			let pred = predict(&other, embs);
-			let s = report::set_report(set, ex, &pred, &om.reason_codes, om.threshold);
-			println!("  ablation {name} {set}: macro-F1 {:.4}", s.macro_f1);
-			rows.push(SetSummary::from(&s));
-		}
-		ablations.insert(name.to_string(), rows);
-	}
-	let training = std::fs::read_to_string(model.join("training.json"))
-		.ok()
-		.and_then(|s| serde_json::from_str(&s).ok());
-	let f1 = |n: &str| {
-		sets.iter()
-			.find(|s| s.name == n)
-			.map_or(0.0, |s| s.macro_f1)
+	let ablations = a
+		.ablation
+		.iter()
+		.map(|spec| {
+			spec.split_once('=')
+				.map(|(n, d)| (n.to_string(), PathBuf::from(d)))
+				.with_context(|| format!("--ablation `{spec}` is not NAME=DIR"))
+		})
+		.collect::<Result<Vec<_>>>()?;
+	evaluate::eval_dev(&paths, &wanted, &ablations, !a.no_write)?;
+	Ok(())
+}
+
+fn operating_point(a: OperatingPointArgs) -> Result<()> {
+	let paths = eval_paths(&a.common, &a.model, &a.data);
+	let costs = Costs {
+		wrong_approve: a.cost_wrong_approve,
+		wrong_reject: a.cost_wrong_reject,
+		abstain_legit: a.cost_abstain_legit,
+		abstain_illicit: a.cost_abstain_illicit,
 	};
-	let mut targets = BTreeMap::new();
-	targets.insert("test macro-F1 >= 0.95".to_string(), f1("test") >= 0.95);
-	targets.insert(
-		"test_perturbed macro-F1 >= 0.90".to_string(),
-		f1("test_perturbed") >= 0.90,
+	if [
+		costs.wrong_approve,
+		costs.wrong_reject,
+		costs.abstain_legit,
+		costs.abstain_illicit,
+	]
+	.iter()
+	.any(|c| !c.is_finite() || *c < 0.0)
+	{
+		bail!("costs must be finite and not negative");
+	}
+	if !(0.0..=1.0).contains(&a.guard_budget) {
+		bail!("--guard-budget {} is not a share in 0..=1", a.guard_budget);
+	}
+	let r = evaluate::operating_point(&paths, &costs, a.guard_budget, a.step)?;
+	println!(
+		"backend drift (fast vs candle, {} dev texts): {} score units -> margin floor {}",
+		r.drift_texts, r.backend_drift, r.min_margin
 	);
-	let rep = Report {
-		model: m.name.clone(),
-		model_hash: format!(
-			"0x{}",
-			veritas_classifier::manifest::hex(&engine.model_hash())
-		),
-		threshold: m.threshold,
-		abstain_margin: m.abstain_margin,
-		labels: m.labels.clone(),
-		reason_codes: m.reason_codes.clone(),
-		targets_met: targets,
-		sets,
-		training,
-		ablations,
-		errors,
-	};
-	println!("model hash {}", rep.model_hash);
-	if !a.no_write {
-		std::fs::write(
-			model.join("report.json"),
-			serde_json::to_string_pretty(&rep)? + "\n",
-		)
-		.context("writing report.json")?;
-		std::fs::write(model.join("report.md"), report::markdown(&rep))
-			.context("writing report.md")?;
-		println!("wrote {}/report.md and report.json", model.display());
+	let g = &r.guard;
+	println!(
+		"input guard: min {} English words, min {} per mille English; labelled dev memos out of \
+		 scope {:.2}%",
+		g.min_words,
+		g.min_english_permille,
+		g.labelled_out_of_scope * 100.0
+	);
+	for (kind, n, share) in &g.kinds {
+		println!("  {kind:<15} n={n:3} out of scope {:.1}%", share * 100.0);
+	}
+	for (label, p) in [("current", &r.current), ("chosen", &r.point)] {
+		println!(
+			"{label}: threshold {} margin {} (approve <= {}, reject >= {}), mean cost {:.4}",
+			p.threshold,
+			p.margin,
+			p.threshold.saturating_sub(p.margin),
+			p.threshold.saturating_add(p.margin),
+			p.cost
+		);
+		for (set, o) in &p.sets {
+			let (alo, ahi) = wilson(o.wrong_approvals, o.illicit);
+			println!(
+				"  {set:<14} wrong approvals {:>3}/{:<4} {:5.2}% [{:.1}, {:.1}]  wrong rejections \
+				 {:>3}/{:<4} {:5.2}%  abstain {:5.2}% (out of scope {})",
+				o.wrong_approvals,
+				o.illicit,
+				o.wrong_approval_rate() * 100.0,
+				alo * 100.0,
+				ahi * 100.0,
+				o.wrong_rejections,
+				o.legit,
+				o.wrong_rejection_rate() * 100.0,
+				o.abstention_rate() * 100.0,
+				o.out_of_scope
+			);
+		}
+	}
+	if let Some(out) = &a.out {
+		std::fs::write(out, serde_json::to_string_pretty(&r)? + "\n")
+			.with_context(|| format!("writing {}", out.display()))?;
 	}
 	Ok(())
 }
@@ -1016,92 +908,22 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn eval_scores_the_requested_sets_in_report_order() {
-		let sets = eval_sets(&[EvalSet::DevFirstPool, EvalSet::Test], false).expect("print-only");
-		assert_eq!(sets, [EvalSet::Test, EvalSet::DevFirstPool]);
-		assert_eq!(
-			eval_sets(&EvalSet::ALL, true).expect("a full report"),
-			EvalSet::ALL
-		);
-	}
-
-	/// A legit rent dev example `dev-<id>` of `family`.
-	fn rent_example(id: usize, family: &str) -> Example {
-		Example {
-			id: format!("dev-{id}"),
-			text: format!("transfer {id} VRT to Bob: rent"),
-			label: "legit".into(),
-			category: "rent".into(),
-			family: family.into(),
-			hard: false,
-			rendering: "free".into(),
-			styles: vec![],
-		}
-	}
-
-	#[test]
-	fn the_first_pool_dev_set_keeps_the_families_test_is_drawn_from() {
-		let ex = |family: &str| rent_example(0, family);
-		let first = EvalSet::DevFirstPool;
-		assert!(first.keeps(&ex("rent/0")) && first.keeps(&ex("rent/23")));
-		assert!(!first.keeps(&ex("rent/24")) && !first.keeps(&ex("rent/80")));
-		assert!(!first.keeps(&ex("no-index")));
-		assert!(EvalSet::Dev.keeps(&ex("rent/80")));
-		assert_eq!(first.file_stem(), "dev");
-		let style = EvalSet::DevFirstStyle;
-		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
-		assert!(style.keeps(&ex("rent/0")) && style.keeps(&ex("rent/23")));
-		assert!(style.keeps(&ex(&format!("rent/{}", pool.start))));
-		assert!(style.keeps(&ex(&format!("rent/{}", pool.end - 1))));
-		assert!(!style.keeps(&ex("rent/24")) && !style.keeps(&ex(&format!("rent/{}", pool.end))));
-		assert_eq!(style.file_stem(), "dev");
-	}
-
-	#[test]
-	fn dev_first_style_is_dev_first_pool_once_the_pool_is_in_train() {
-		let ex = rent_example;
-		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
-		let v8_dev = vec![ex(0, "rent/3"), ex(1, "rent/30"), ex(2, "rent/5")];
-		let mut v7_dev = v8_dev.clone();
-		v7_dev.push(ex(3, &format!("rent/{}", pool.start)));
-		let keep = |set: EvalSet, dev: &[Example]| -> Vec<Example> {
-			dev.iter().filter(|e| set.keeps(e)).cloned().collect()
-		};
-		let (first, style) = (EvalSet::DevFirstPool, EvalSet::DevFirstStyle);
-		assert!(same_rows(&keep(first, &v8_dev), &keep(style, &v8_dev)));
-		assert!(!same_rows(&keep(first, &v7_dev), &keep(style, &v7_dev)));
-		assert!(!same_rows(
-			&keep(EvalSet::Dev, &v8_dev),
-			&keep(first, &v8_dev)
-		));
-	}
-
-	#[test]
-	fn a_written_report_needs_every_set() {
-		let err = eval_sets(&[EvalSet::Dev], true).expect_err("a dev-only report");
-		assert!(err.to_string().contains("--no-write"), "{err}");
-	}
-
-	#[test]
-	fn plain_eval_writes_a_report_of_every_set() {
-		let cli = Cli::try_parse_from(["veritas-models", "eval"]).expect("parses");
-		let Cmd::Eval(a) = cli.cmd else {
-			panic!("not eval")
-		};
-		assert_eq!(
-			eval_sets(&a.sets, !a.no_write).expect("the default is a full report"),
-			EvalSet::ALL
-		);
-	}
-
-	#[test]
 	fn sets_parse_from_the_command_line() {
-		let cli = Cli::try_parse_from(["veritas-models", "eval", "--sets", "dev,test_perturbed"])
-			.expect("parses");
+		let cli = Cli::try_parse_from([
+			"veritas-models",
+			"eval",
+			"--sets",
+			"dev,retired_test_perturbed",
+		])
+		.expect("parses");
 		let Cmd::Eval(a) = cli.cmd else {
 			panic!("not eval")
 		};
-		assert_eq!(a.sets, [EvalSet::Dev, EvalSet::TestPerturbed]);
+		assert_eq!(a.sets, [EvalSet::Dev, EvalSet::RetiredTestPerturbed]);
 		assert!(Cli::try_parse_from(["veritas-models", "eval", "--sets", "train"]).is_err());
+		assert!(
+			Cli::try_parse_from(["veritas-models", "eval", "--sets", "sealed_test"]).is_err(),
+			"the sealed set is scored only with --test"
+		);
 	}
 }

@@ -1,7 +1,8 @@
 //! Evaluation reports (JSON + Markdown) of a model over labelled example sets.
 
-use crate::data::{Example, LABELS};
+use crate::data::{Example, LABELS, POSITIVE};
 use crate::metrics::{self, CalBin, ClassMetrics};
+use crate::operating::{wilson, Outcomes};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -87,6 +88,20 @@ pub struct SetReport {
 	pub per_perturbation: BTreeMap<String, (usize, f64)>,
 	/// Abstain rate for other margins (score units).
 	pub abstain_by_margin: BTreeMap<u16, f64>,
+	/// What validators voting these predictions do on chain: wrong approvals, wrong
+	/// rejections, abstentions.
+	pub chain: Outcomes,
+	/// Share of predictions whose reason is on the side of their label (an illicit category
+	/// for `illicit`, a legit one or `none` for `legit`).
+	pub reason_agreement: f64,
+}
+
+/// Per reason code (index of [`crate::data::reason_codes`]): whether it names an illicit
+/// category.
+fn reason_sides() -> Vec<bool> {
+	std::iter::once(false)
+		.chain(crate::templates::categories().iter().map(|c| c.illicit))
+		.collect()
 }
 
 fn f1_of(y: &[usize], p: &[usize]) -> f64 {
@@ -193,7 +208,32 @@ pub fn set_report(
 			(m, a as f64 / ex.len().max(1) as f64)
 		})
 		.collect();
+	let mut chain = Outcomes::default();
+	for (q, &truth) in pred.iter().zip(&y) {
+		let illicit = truth == POSITIVE;
+		if illicit {
+			chain.illicit += 1;
+		} else {
+			chain.legit += 1;
+		}
+		match (q.abstain, q.label == POSITIVE) {
+			(true, _) => {
+				chain.abstentions += 1;
+				chain.abstentions_illicit += usize::from(illicit);
+			},
+			(false, false) if illicit => chain.wrong_approvals += 1,
+			(false, true) if !illicit => chain.wrong_rejections += 1,
+			_ => {},
+		}
+	}
+	let illicit_reason = reason_sides();
+	let agree = pred
+		.iter()
+		.filter(|q| illicit_reason.get(q.reason).copied().unwrap_or(false) == (q.label == POSITIVE))
+		.count();
 	SetReport {
+		chain,
+		reason_agreement: agree as f64 / ex.len().max(1) as f64,
 		name: name.to_string(),
 		n: ex.len(),
 		macro_f1: metrics::macro_f1(&per_class),
@@ -253,19 +293,23 @@ pub struct Report {
 	pub threshold: u16,
 	/// Abstain margin.
 	pub abstain_margin: u16,
+	/// The manifest's input guard, if any.
+	pub input_guard: Option<veritas_classifier::InputGuard>,
 	/// Labels.
 	pub labels: Vec<String>,
 	/// Reason codes.
 	pub reason_codes: Vec<String>,
-	/// Targets: test macro-F1 ≥ 0.95 and perturbed ≥ 0.90.
+	/// Targets (on dev: the sealed test set's figures are in `sealed-test.json`).
 	pub targets_met: BTreeMap<String, bool>,
 	/// Sets.
 	pub sets: Vec<SetReport>,
+	/// What the model does with inputs no template makes, per kind.
+	pub ood: Vec<crate::evaluate::OodRow>,
 	/// Training summary (from `training.json`), if present.
 	pub training: Option<serde_json::Value>,
 	/// Other models' reports on the same sets (name → sets), e.g. the frozen-encoder baseline.
 	pub ablations: BTreeMap<String, Vec<SetSummary>>,
-	/// Some misclassified test / perturbed examples.
+	/// Some misclassified dev examples (retired test, its perturbed copy, voices dev).
 	pub errors: Vec<ErrorRow>,
 }
 
@@ -369,6 +413,49 @@ pub fn markdown(r: &Report) -> String {
 			s.chain_macro_f1.map_or("–".into(), |v| format!("{v:.4}")),
 			s.reason_accuracy
 		);
+	}
+	let _ = writeln!(o, "\n## On chain: what validators voting these scores do\n");
+	let _ = writeln!(o, "Approve when score ≤ threshold − margin, Reject when ≥ threshold + margin, Abstain in between or when the input guard finds the memo out of scope. Intervals: 95% Wilson.\n");
+	let _ = writeln!(o, "| set | wrong approvals (% of illicit) | wrong rejections (% of legit) | abstentions | reason on its label's side |");
+	let _ = writeln!(o, "| --- | ---: | ---: | ---: | ---: |");
+	for s in &r.sets {
+		let c = &s.chain;
+		let rate = |k: usize, n: usize| {
+			let (lo, hi) = wilson(k, n);
+			format!(
+				"{k}/{n} = {} [{:.1}, {:.1}]",
+				pct(k as f64 / n.max(1) as f64),
+				lo * 100.0,
+				hi * 100.0
+			)
+		};
+		let _ = writeln!(
+			o,
+			"| {} | {} | {} | {} | {} |",
+			s.name,
+			rate(c.wrong_approvals, c.illicit),
+			rate(c.wrong_rejections, c.legit),
+			rate(c.abstentions, c.legit + c.illicit),
+			pct(s.reason_agreement)
+		);
+	}
+	if let Some(g) = &r.input_guard {
+		let _ = writeln!(o, "\nInput guard: a memo with fewer than {} English words, or under {}‰ English words, is out of scope (abstain).", g.min_words, g.min_english_permille);
+	}
+	if !r.ood.is_empty() {
+		let _ = writeln!(o, "\n## Inputs no template makes\n");
+		let _ = writeln!(
+			o,
+			"| set | kind | n | approve | reject | abstain | of which out of scope | truncated |"
+		);
+		let _ = writeln!(o, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+		for k in &r.ood {
+			let _ = writeln!(
+				o,
+				"| {} | {} | {} | {} | {} | {} | {} | {} |",
+				k.set, k.kind, k.n, k.approve, k.reject, k.abstain, k.out_of_scope, k.truncated
+			);
+		}
 	}
 	let _ = writeln!(o, "\nTargets:");
 	for (k, v) in &r.targets_met {

@@ -162,6 +162,7 @@ fn spec(threshold: u16) -> ModelSpec {
 		abstain_margin: 500,
 		max_len: 128,
 		input: InputScope::Text,
+		..ModelSpec::default()
 	}
 }
 

@@ -2,7 +2,9 @@
 //! CLI.
 
 use crate::error::{EngineError, Result};
+use crate::guard::InputGuard;
 use crate::manifest::{sha256_file, FileEntry, FileRole, InputScope, Manifest, MANIFEST_FILE};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// File name of the task head inside a model directory.
@@ -33,6 +35,10 @@ pub struct ModelSpec {
 	pub max_len: usize,
 	/// Which part of the text the model reads.
 	pub input: InputScope,
+	/// Which reason codes each label may carry (manifest `reasons_by_label`).
+	pub reasons_by_label: Option<BTreeMap<String, Vec<String>>>,
+	/// Texts the model does not judge (manifest `input_guard`).
+	pub input_guard: Option<InputGuard>,
 }
 
 impl Default for ModelSpec {
@@ -47,6 +53,8 @@ impl Default for ModelSpec {
 			abstain_margin: 250,
 			max_len: 128,
 			input: InputScope::Text,
+			reasons_by_label: None,
+			input_guard: None,
 		}
 	}
 }
@@ -139,6 +147,8 @@ pub fn write_manifest(
 		abstain_margin: spec.abstain_margin,
 		max_len: spec.max_len,
 		input: spec.input,
+		reasons_by_label: spec.reasons_by_label.clone(),
+		input_guard: spec.input_guard,
 		files,
 	};
 	manifest.validate()?;

@@ -2,6 +2,7 @@
 
 use crate::encoder::{Encoder, EncoderFiles, EngineOptions, Tokenized};
 use crate::error::{read_file, EngineError, Result};
+use crate::guard::Guard;
 use crate::manifest::{missing_hint, sha256, FileRole, Manifest, ModelHasher, MANIFEST_FILE};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,6 +18,9 @@ pub struct Flags {
 	pub lossy_utf8: bool,
 	/// The text holds no token besides the special ones.
 	pub empty: bool,
+	/// The manifest's input guard finds the text unfit to judge (too few English words, or
+	/// mostly another language; see [`crate::guard`]); the result abstains.
+	pub out_of_scope: bool,
 }
 
 impl Flags {
@@ -26,6 +30,7 @@ impl Flags {
 		(if self.truncated { TRUNCATED } else { 0 })
 			| (if self.lossy_utf8 { LOSSY_UTF8 } else { 0 })
 			| (if self.empty { EMPTY } else { 0 })
+			| (if self.out_of_scope { OUT_OF_SCOPE } else { 0 })
 	}
 }
 
@@ -36,9 +41,11 @@ pub struct Classification {
 	pub label: u8,
 	/// Probability of the positive label × 10000, rounded to nearest (0..=10000).
 	pub score: u16,
-	/// Index into the manifest's `reason_codes` (argmax of the reason head; 0 without one).
+	/// Index into the manifest's `reason_codes`: the reason head's most probable code among
+	/// those the manifest allows the label (0 without a reason head).
 	pub reason: u8,
-	/// The score is strictly within `abstain_margin` of `threshold`, or the text is empty.
+	/// The score is strictly within `abstain_margin` of `threshold`, or the text is empty or
+	/// out of scope.
 	pub abstain: bool,
 	/// Flags.
 	pub flags: Flags,
@@ -164,6 +171,9 @@ pub struct Engine {
 	manifest: Manifest,
 	head: LinearHead,
 	reason_head: Option<LinearHead>,
+	/// Per label, the reason codes it may carry.
+	allowed_reasons: Vec<Vec<bool>>,
+	guard: Option<Guard>,
 	model_hash: [u8; 32],
 	positive: usize,
 	model_dir: PathBuf,
@@ -250,8 +260,13 @@ impl Engine {
 			None => None,
 		};
 		let positive = manifest.positive_index();
+		let guard = manifest
+			.input_guard
+			.map(|rule| Guard::new(rule, encoder.tokenizer()));
 		Ok(Self {
 			encoder,
+			allowed_reasons: manifest.allowed_reasons(),
+			guard,
 			manifest,
 			head,
 			reason_head,
@@ -281,13 +296,26 @@ impl Engine {
 		&self.encoder
 	}
 
+	/// The manifest's input guard, bound to the tokenizer (`None` when the manifest has none).
+	pub fn guard(&self) -> Option<&Guard> {
+		self.guard.as_ref()
+	}
+
+	/// Whether the input guard finds `input` (a model input, see [`Engine::classify_model_inputs`];
+	/// `truncated`: longer than `max_len` tokens) unfit to judge; `false` without a guard.
+	pub fn out_of_scope(&self, input: &str, truncated: bool) -> bool {
+		self.guard
+			.as_ref()
+			.is_some_and(|g| g.out_of_scope(input, truncated))
+	}
+
 	/// Classifies UTF-8 texts; one result per text, in order.
 	pub fn classify(&self, texts: &[&str]) -> Result<Vec<Classification>> {
 		no_panic(|| {
 			let scope = self.manifest.input;
 			let inputs: Vec<&str> = texts.iter().map(|t| scope.select(t)).collect();
 			let toks = self.encoder.tokenize(&inputs)?;
-			self.classify_tokenized(&toks, &vec![false; texts.len()])
+			self.classify_tokenized(&inputs, &toks, &vec![false; texts.len()])
 		})
 	}
 
@@ -302,7 +330,7 @@ impl Engine {
 			let lossy: Vec<bool> = decoded.iter().map(|c| matches!(c, Cow::Owned(_))).collect();
 			let refs: Vec<&str> = decoded.iter().map(|c| c.as_ref()).collect();
 			let toks = self.encoder.tokenize(&refs)?;
-			self.classify_tokenized(&toks, &lossy)
+			self.classify_tokenized(&refs, &toks, &lossy)
 		})
 	}
 
@@ -316,7 +344,7 @@ impl Engine {
 			let lossy: Vec<bool> = decoded.iter().map(|c| matches!(c, Cow::Owned(_))).collect();
 			let refs: Vec<&str> = decoded.iter().map(|c| c.as_ref()).collect();
 			let toks = self.encoder.tokenize(&refs)?;
-			self.classify_tokenized(&toks, &lossy)
+			self.classify_tokenized(&refs, &toks, &lossy)
 		})
 	}
 
@@ -335,6 +363,7 @@ impl Engine {
 
 	fn classify_tokenized(
 		&self,
+		inputs: &[&str],
 		toks: &[Tokenized],
 		lossy: &[bool],
 	) -> Result<Vec<Classification>> {
@@ -344,7 +373,8 @@ impl Engine {
 		let mut out: Vec<Classification> = toks
 			.iter()
 			.zip(lossy)
-			.map(|(t, &l)| Classification {
+			.zip(inputs)
+			.map(|((t, &l), input)| Classification {
 				// Defined result of an empty text: first non-positive label, score 0, abstain.
 				label: if self.positive == 0 { 1 } else { 0 },
 				score: 0,
@@ -354,6 +384,7 @@ impl Engine {
 					truncated: t.truncated,
 					lossy_utf8: l,
 					empty: t.empty,
+					out_of_scope: !t.empty && self.out_of_scope(input, t.truncated),
 				},
 			})
 			.collect();
@@ -363,7 +394,8 @@ impl Engine {
 			c.label = label;
 			c.score = score;
 			c.reason = reason;
-			c.abstain = score.abs_diff(self.manifest.threshold) < self.manifest.abstain_margin;
+			c.abstain = c.flags.out_of_scope
+				|| score.abs_diff(self.manifest.threshold) < self.manifest.abstain_margin;
 		}
 		Ok(out)
 	}
@@ -372,7 +404,8 @@ impl Engine {
 	///
 	/// * score = round(10000 · softmax(logits)[positive]);
 	/// * label = positive when `score >= threshold`, else the most probable other label;
-	/// * reason = argmax of the reason head (0 without one).
+	/// * reason = argmax of the reason head over the codes the manifest allows the label (0
+	///   without a reason head).
 	pub fn decide(&self, embedding: &[f32]) -> (u8, u16, u8) {
 		let logits = self.head.logits(embedding);
 		let probs = softmax(&logits);
@@ -384,7 +417,16 @@ impl Engine {
 			argmax(&probs, Some(self.positive))
 		};
 		let reason = match &self.reason_head {
-			Some(rh) => argmax(&rh.logits(embedding), None),
+			Some(rh) => {
+				let allowed = &self.allowed_reasons[label];
+				let logits: Vec<f64> = rh
+					.logits(embedding)
+					.into_iter()
+					.zip(allowed)
+					.map(|(l, &ok)| if ok { l } else { f64::NEG_INFINITY })
+					.collect();
+				argmax(&logits, None)
+			},
 			None => 0,
 		};
 		(label as u8, score, reason as u8)

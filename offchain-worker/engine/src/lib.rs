@@ -34,6 +34,7 @@ pub mod encoder;
 pub mod engine;
 pub mod error;
 pub mod fast;
+pub mod guard;
 pub mod kernels;
 pub mod locate;
 pub mod manifest;
@@ -45,6 +46,7 @@ pub use encoder::{
 };
 pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead};
 pub use error::{EngineError, Result};
+pub use guard::{Guard, InputGuard};
 pub use kernels::Isa;
 pub use manifest::{model_hash, FileEntry, FileRole, InputScope, Manifest};
 pub use quant::{Int8Kernel, Precision};

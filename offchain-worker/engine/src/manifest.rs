@@ -39,8 +39,10 @@
 //! the manifest's `sha256`).
 
 use crate::error::{read_file, EngineError, Result};
+use crate::guard::InputGuard;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 /// Name of the manifest file inside a model directory.
@@ -173,6 +175,16 @@ pub struct Manifest {
 	/// manifests from before this field keep their bytes and their hash.
 	#[serde(default, skip_serializing_if = "InputScope::is_text")]
 	pub input: InputScope,
+	/// Which reason codes may go with each label: a label's reason is the most probable of its
+	/// own list (e.g. a `legit` verdict never carries `phishing`). Without it the reason is the
+	/// reason head's argmax, whatever the label. Omitted when absent, so older manifests keep
+	/// their bytes and their hash.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub reasons_by_label: Option<BTreeMap<String, Vec<String>>>,
+	/// Texts the model is not fit to judge (see [`crate::guard`]); the engine abstains on them.
+	/// Omitted when absent.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub input_guard: Option<InputGuard>,
 	/// Every file of the model, including the base encoder's three files.
 	pub files: Vec<FileEntry>,
 }
@@ -276,6 +288,36 @@ impl Manifest {
 		if self.file(FileRole::ReasonHead).is_some() && self.reason_codes.is_empty() {
 			return bad("a reason_head needs `reason_codes`".into());
 		}
+		if let Some(by_label) = &self.reasons_by_label {
+			for label in &self.labels {
+				match by_label.get(label) {
+					Some(codes) if !codes.is_empty() => {},
+					_ => {
+						return bad(format!(
+							"`reasons_by_label` gives label `{label}` no reason"
+						))
+					},
+				}
+			}
+			for (label, codes) in by_label {
+				if !self.labels.contains(label) {
+					return bad(format!("`reasons_by_label` names `{label}`, not a label"));
+				}
+				if let Some(c) = codes.iter().find(|c| !self.reason_codes.contains(c)) {
+					return bad(format!(
+						"`reasons_by_label` gives `{label}` the reason `{c}`, not a reason code"
+					));
+				}
+			}
+		}
+		if let Some(g) = &self.input_guard {
+			if g.min_english_permille > 1000 {
+				return bad(format!(
+					"`input_guard.min_english_permille` {} > 1000",
+					g.min_english_permille
+				));
+			}
+		}
 		for (i, f) in self.files.iter().enumerate() {
 			let p = Path::new(&f.path);
 			if f.path.is_empty() || p.is_absolute() {
@@ -311,6 +353,21 @@ impl Manifest {
 			.iter()
 			.position(|l| *l == self.positive_label)
 			.unwrap_or(0)
+	}
+
+	/// For each label (by index), which reason codes (by index) it may carry: every code when the
+	/// manifest has no `reasons_by_label`.
+	pub fn allowed_reasons(&self) -> Vec<Vec<bool>> {
+		self.labels
+			.iter()
+			.map(|label| {
+				let list = self.reasons_by_label.as_ref().and_then(|m| m.get(label));
+				self.reason_codes
+					.iter()
+					.map(|code| list.is_none_or(|l| l.contains(code)))
+					.collect()
+			})
+			.collect()
 	}
 
 	/// The entry of `role` (the first, when several).

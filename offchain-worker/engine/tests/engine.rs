@@ -573,3 +573,93 @@ fn model_hash_changes_with_every_file() {
 	edit_manifest(dir.path(), |v| v["threshold"] = 5001.into());
 	check("manifest threshold");
 }
+
+#[test]
+fn a_verdict_carries_only_the_reasons_its_label_allows() {
+	let codes = ["none", "rent", "salary", "phishing", "bribery"];
+	let by_label = [
+		("legit", vec!["none", "rent", "salary"]),
+		("illicit", vec!["phishing", "bribery"]),
+	];
+	let spec = ModelSpec {
+		reason_codes: codes.map(String::from).to_vec(),
+		reasons_by_label: Some(
+			by_label
+				.iter()
+				.map(|(l, rs)| (l.to_string(), rs.iter().map(|r| r.to_string()).collect()))
+				.collect(),
+		),
+		..spec()
+	};
+	let free = ModelSpec {
+		reasons_by_label: None,
+		..spec.clone()
+	};
+	let (dir, free_dir) = (
+		demo_model("sided", &spec, 11),
+		demo_model("free", &free, 11),
+	);
+	let sided = Engine::load(dir.path(), opts()).expect("load");
+	let unsided = Engine::load(free_dir.path(), opts()).expect("load");
+	let texts = corpus(64);
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	let (out, free_out) = (
+		sided.classify(&refs).expect("classify"),
+		unsided.classify(&refs).expect("classify"),
+	);
+	let side = |c: &veritas_classifier::Classification| {
+		let label = ["legit", "illicit"][c.label as usize];
+		let reason = codes[c.reason as usize];
+		by_label
+			.iter()
+			.any(|(l, rs)| *l == label && rs.contains(&reason))
+	};
+	// The random reason head contradicts some labels; the manifest's lists never let it.
+	assert!(
+		free_out.iter().any(|c| !side(c)),
+		"the demo head should give some label a reason of the other side"
+	);
+	assert!(out.iter().all(side));
+	// Same labels and scores: only the reasons move.
+	for (a, b) in out.iter().zip(&free_out) {
+		assert_eq!((a.label, a.score), (b.label, b.score));
+	}
+}
+
+#[test]
+fn the_input_guard_abstains_on_memos_with_nothing_to_read() {
+	let spec = ModelSpec {
+		// No abstain band: every abstention below is the guard's.
+		abstain_margin: 0,
+		max_len: 16,
+		input_guard: Some(veritas_classifier::InputGuard {
+			min_words: 2,
+			min_english_permille: 500,
+			truncated: true,
+		}),
+		..spec()
+	};
+	let dir = demo_model("guard", &spec, 7);
+	let e = Engine::load(dir.path(), opts()).expect("load");
+	let long = "please find the signed lease for the flat attached, with the deposit \
+	            and the first month of rent as agreed on the phone yesterday";
+	let texts = [
+		"rent for the flat in march",
+		"🙂🙂",
+		"INV-2024-0087",
+		"Alquiler de noviembre piso calle Toledo gracias",
+		"房租三月",
+		long,
+		"",
+	];
+	let out = e.classify(&texts).expect("classify");
+	let scope: Vec<bool> = out.iter().map(|c| c.flags.out_of_scope).collect();
+	assert_eq!(scope, [false, true, true, true, true, true, false]);
+	assert!(out[5].flags.truncated);
+	assert!(!out[0].abstain);
+	assert!(out[1..].iter().all(|c| c.abstain));
+	// The flag reaches the host interface, where the worker reads it.
+	let bits = veritas_classifier::interface::flags::OUT_OF_SCOPE;
+	assert_eq!(out[1].flags.bits() & bits, bits);
+	assert_eq!(out[0].flags.bits() & bits, 0);
+}

@@ -257,7 +257,8 @@ impl<T: Config> Pallet<T> {
 				.zip(&results)
 				.map(|(case, result)| Vote {
 					case_id: case.id,
-					choice: if result.has_flag(flags::EMPTY) {
+					choice: if result.has_flag(flags::EMPTY) || result.has_flag(flags::OUT_OF_SCOPE)
+					{
 						Choice::Abstain
 					} else {
 						model.choice(result.score)

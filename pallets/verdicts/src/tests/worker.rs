@@ -16,7 +16,8 @@ use veritas_classifier_interface::{
 };
 
 /// Scores a text by its words: "scam" → 9 000 (reason 1), "maybe" → 5 100 (inside the
-/// margin), an empty text → flagged empty, anything else → 500. Records what it was given.
+/// margin), an empty text → flagged empty, an emoji → 9 000 but flagged out of scope (the
+/// model's input guard), anything else → 500. Records what it was given.
 struct Keywords {
 	hash: Option<[u8; 32]>,
 	seen: Mutex<Vec<Vec<u8>>>,
@@ -43,7 +44,7 @@ impl ClassifyBatch for Keywords {
 			.iter()
 			.map(|t| {
 				let text = String::from_utf8_lossy(t);
-				let (score, reason) = if text.contains("scam") {
+				let (score, reason) = if text.contains("scam") || text.contains('🙂') {
 					(9_000, 1)
 				} else if text.contains("maybe") {
 					(5_100, 0)
@@ -57,6 +58,8 @@ impl ClassifyBatch for Keywords {
 					abstain: false,
 					flags: if text.trim().is_empty() {
 						flags::EMPTY
+					} else if text.contains('🙂') {
+						flags::OUT_OF_SCOPE
 					} else {
 						0
 					},
@@ -370,6 +373,31 @@ fn the_hook_runs_one_worker_at_a_time_and_votes() {
 		drop(guard);
 		<VerdictsPallet as frame_support::traits::Hooks<u64>>::offchain_worker(1);
 		assert_eq!(take_batches(&pool).len(), 1);
+	});
+}
+
+#[test]
+fn a_memo_out_of_the_models_scope_gets_an_abstention_whatever_its_score() {
+	let me = attester(0);
+	let (mut ext, pool) = worker_ext(2, &[me], Some(Keywords::new(Some(MODEL_HASH))));
+	ext.execute_with(|| {
+		activate_model();
+		let emoji = record("🙂🙂");
+		let scam = record("send the scam proceeds");
+		assert_eq!(run(1), WorkerOutcome::Voted(2));
+		let votes = take_batches(&pool).remove(0).1;
+		let choices: Vec<(CaseId, Choice, u16)> = votes
+			.iter()
+			.map(|v| (v.case_id, v.choice, v.score))
+			.collect();
+		// Both score 9 000; only the one the classifier flags out of scope abstains.
+		assert_eq!(
+			choices,
+			vec![
+				(emoji, Choice::Abstain, 9_000),
+				(scam, Choice::Reject, 9_000)
+			]
+		);
 	});
 }
 

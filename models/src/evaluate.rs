@@ -1,0 +1,805 @@
+//! Scoring a model directory through the engine: the dev sets by default, the sealed test set
+//! on request, and the choice of the chain's operating point.
+//!
+//! Every number comes from the exported model loaded with [`Engine::load`], so it is what a
+//! validator computes. `veritas-tx-v8`'s test split has been scored many times since v2 and is
+//! dev data now (`retired_test`); the test set is `data/sealed-test-v1`, scored only by
+//! [`score_sealed`], once per published model.
+
+use crate::data::{self, Example};
+use crate::embed::{embed_cached, encoder_fingerprint};
+use crate::operating::{self, Costs, GuardChoice, Scored};
+use crate::report::{self, ErrorRow, Prediction, Report, SetReport, SetSummary};
+use crate::sealed;
+use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use veritas_classifier::guard::{Guard, InputGuard, WordCount};
+use veritas_classifier::{Backend, Engine, EngineOptions, FileRole, InputScope};
+
+/// Folder of the hand-written dev set in new voices, relative to `models/`.
+pub const VOICES_DEV: &str = "data/voices-dev-v1/dev.jsonl";
+/// The hand-written out-of-distribution dev inputs, relative to `models/`.
+pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
+/// The out-of-distribution kinds that carry nothing to judge: the guard should take them out of
+/// scope. (`long` memos are judged: they must run and never be rejected.)
+pub const NO_SIGNAL_KINDS: [&str; 4] = [
+	"reference-only",
+	"one-two-words",
+	"emoji-only",
+	"non-english",
+];
+
+/// A set that `eval` can score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalSet {
+	/// The dataset's dev split (model selection).
+	Dev,
+	/// The dev families drawn from the first [`data::FROZEN_FAMILIES`] of each category: the pool
+	/// the retired test families come from.
+	#[value(name = "dev_first_pool")]
+	DevFirstPool,
+	/// The dev families written in the first pool's style ([`EvalSet::DevFirstPool`] plus the
+	/// families written for dev in that style afterwards, [`data::FIRST_STYLE_DEV_POOL`]) in a
+	/// dataset that keeps that pool in dev (veritas-tx-v7; since v8 it is `dev_first_pool`).
+	#[value(name = "dev_first_style")]
+	DevFirstStyle,
+	/// The dataset's test split, scored about eleven times since v2: dev data now.
+	#[value(name = "retired_test")]
+	RetiredTest,
+	/// Its perturbed copy.
+	#[value(name = "retired_test_perturbed")]
+	RetiredTestPerturbed,
+	/// Hand-written memos in voices no template has ([`VOICES_DEV`]).
+	#[value(name = "voices_dev")]
+	VoicesDev,
+	/// The sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTest,
+}
+
+impl EvalSet {
+	/// Every dev set, in report order.
+	pub const DEV: [EvalSet; 6] = [
+		EvalSet::Dev,
+		EvalSet::DevFirstPool,
+		EvalSet::DevFirstStyle,
+		EvalSet::RetiredTest,
+		EvalSet::RetiredTestPerturbed,
+		EvalSet::VoicesDev,
+	];
+
+	/// Name of the set in the report.
+	pub fn name(self) -> &'static str {
+		match self {
+			EvalSet::Dev => "dev",
+			EvalSet::DevFirstPool => "dev_first_pool",
+			EvalSet::DevFirstStyle => "dev_first_style",
+			EvalSet::RetiredTest => "retired_test",
+			EvalSet::RetiredTestPerturbed => "retired_test_perturbed",
+			EvalSet::VoicesDev => "voices_dev",
+			EvalSet::SealedTest => "sealed_test",
+		}
+	}
+
+	/// The file it reads: a split of the dataset in `data`, or a hand-written set under `models`.
+	pub fn path(self, data: &Path, models: &Path) -> PathBuf {
+		match self {
+			EvalSet::Dev | EvalSet::DevFirstPool | EvalSet::DevFirstStyle => data.join("dev.jsonl"),
+			EvalSet::RetiredTest => data.join("test.jsonl"),
+			EvalSet::RetiredTestPerturbed => data.join("test_perturbed.jsonl"),
+			EvalSet::VoicesDev => models.join(VOICES_DEV),
+			EvalSet::SealedTest => models.join(sealed::SEALED_DIR).join("test.jsonl"),
+		}
+	}
+
+	/// Whether an example of the file belongs to the set.
+	pub fn keeps(self, e: &Example) -> bool {
+		match self {
+			EvalSet::DevFirstPool => {
+				data::family_index(&e.family).is_some_and(|i| i < data::FROZEN_FAMILIES)
+			},
+			EvalSet::DevFirstStyle => {
+				data::family_index(&e.family).is_some_and(|i| data::is_first_style(&e.category, i))
+			},
+			_ => true,
+		}
+	}
+
+	/// Whether the report lists the set's errors (dev sets people read to learn from; never the
+	/// sealed set, whose texts nobody reads).
+	pub fn lists_errors(self) -> bool {
+		matches!(
+			self,
+			EvalSet::RetiredTest | EvalSet::RetiredTestPerturbed | EvalSet::VoicesDev
+		)
+	}
+}
+
+/// The dev sets `eval` scores, in report order (all of them when none is requested), or why the
+/// request cannot be met: a written report covers every dev set, so fewer need `--no-write`.
+pub fn eval_sets(requested: &[EvalSet], write: bool) -> Result<Vec<EvalSet>> {
+	let sets: Vec<EvalSet> = EvalSet::DEV
+		.into_iter()
+		.filter(|s| requested.is_empty() || requested.contains(s))
+		.collect();
+	if write && sets.len() < EvalSet::DEV.len() {
+		bail!("a report covers every dev set; add --no-write to score fewer");
+	}
+	Ok(sets)
+}
+
+/// Whether two sets hold the same rows (by id, in order).
+pub fn same_rows(a: &[Example], b: &[Example]) -> bool {
+	a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id)
+}
+
+/// One unlabelled out-of-distribution input.
+#[derive(Clone, Debug, Deserialize)]
+pub struct OodInput {
+	/// Id.
+	pub id: String,
+	/// The memo.
+	pub text: String,
+	/// Its kind (`reference-only`, `one-two-words`, `emoji-only`, `long`, `non-english`).
+	pub kind: String,
+}
+
+/// Reads out-of-distribution inputs (JSON lines).
+pub fn read_ood(path: &Path) -> Result<Vec<OodInput>> {
+	let text =
+		std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+	text.lines()
+		.enumerate()
+		.filter(|(_, l)| !l.trim().is_empty())
+		.map(|(i, l)| {
+			serde_json::from_str(l).with_context(|| format!("{}:{}", path.display(), i + 1))
+		})
+		.collect()
+}
+
+/// What the model does with one kind of out-of-distribution input.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OodRow {
+	/// Set (`ood_dev` or `sealed_ood`).
+	pub set: String,
+	/// Kind.
+	pub kind: String,
+	/// Inputs.
+	pub n: usize,
+	/// Approved.
+	pub approve: usize,
+	/// Rejected.
+	pub reject: usize,
+	/// Abstained on.
+	pub abstain: usize,
+	/// Of those, out of scope by the input guard.
+	pub out_of_scope: usize,
+	/// Cut at `max_len`.
+	pub truncated: usize,
+}
+
+/// Classifies the inputs through the engine and counts the votes per kind.
+pub fn ood_rows(engine: &Engine, set: &str, inputs: &[OodInput]) -> Result<Vec<OodRow>> {
+	let refs: Vec<&str> = inputs.iter().map(|i| i.text.as_str()).collect();
+	let out = engine.classify(&refs)?;
+	let positive = engine.manifest().positive_index() as u8;
+	let mut rows: BTreeMap<&str, OodRow> = BTreeMap::new();
+	for (i, c) in inputs.iter().zip(&out) {
+		let r = rows.entry(&i.kind).or_insert_with(|| OodRow {
+			set: set.into(),
+			kind: i.kind.clone(),
+			..Default::default()
+		});
+		r.n += 1;
+		r.truncated += usize::from(c.flags.truncated);
+		r.out_of_scope += usize::from(c.flags.out_of_scope);
+		match (c.abstain, c.label == positive) {
+			(true, _) => r.abstain += 1,
+			(false, true) => r.reject += 1,
+			(false, false) => r.approve += 1,
+		}
+	}
+	Ok(rows.into_values().collect())
+}
+
+/// The engine's prediction for every embedding; `inputs` (the model inputs of the same
+/// examples) decide the input guard's abstentions.
+pub fn predict(engine: &Engine, embs: &[Vec<f32>], inputs: &[String]) -> Result<Vec<Prediction>> {
+	let m = engine.manifest();
+	let truncated: Vec<bool> = match engine.guard() {
+		Some(_) => {
+			let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+			engine
+				.encoder()
+				.tokenize(&refs)?
+				.iter()
+				.map(|t| t.truncated)
+				.collect()
+		},
+		None => vec![false; inputs.len()],
+	};
+	Ok(embs
+		.iter()
+		.zip(inputs)
+		.zip(truncated)
+		.map(|((e, input), cut)| {
+			let (label, score, reason) = engine.decide(e);
+			Prediction {
+				label: label as usize,
+				score,
+				reason: reason as usize,
+				abstain: score.abs_diff(m.threshold) < m.abstain_margin
+					|| engine.out_of_scope(input, cut),
+			}
+		})
+		.collect())
+}
+
+/// The embedding cache key of the engine's encoder (base files, adapter, `max_len`).
+pub fn engine_fingerprint(engine: &Engine) -> Result<String> {
+	let m = engine.manifest();
+	let mut digests = Vec::new();
+	for role in [
+		FileRole::EncoderConfig,
+		FileRole::EncoderWeights,
+		FileRole::Tokenizer,
+	] {
+		digests.push(
+			m.file(role)
+				.context("manifest lacks an encoder file")?
+				.sha256
+				.clone(),
+		);
+	}
+	// An adapter changes the encoder: its digest joins the fingerprint.
+	if let Some(f) = m.file(FileRole::EncoderAdapter) {
+		digests.push(f.sha256.clone());
+	}
+	Ok(encoder_fingerprint(&digests, m.max_len))
+}
+
+/// What the model reads of every example.
+pub fn model_inputs(ex: &[Example], scope: InputScope) -> Vec<String> {
+	ex.iter()
+		.map(|e| scope.select(&e.text).to_string())
+		.collect()
+}
+
+/// Where `eval` reads and writes.
+#[derive(Clone, Debug)]
+pub struct EvalPaths {
+	/// The model directory.
+	pub model: PathBuf,
+	/// The dataset folder (`veritas-tx-v8`).
+	pub data: PathBuf,
+	/// The `models/` folder (hand-written sets, the sealed set).
+	pub models: PathBuf,
+	/// Base encoder folder override.
+	pub base: Option<PathBuf>,
+	/// Embedding cache folder (`None`: no cache).
+	pub cache: Option<PathBuf>,
+}
+
+/// A loaded set with the engine's predictions.
+struct Scoring {
+	set: EvalSet,
+	examples: Vec<Example>,
+	embeddings: Vec<Vec<f32>>,
+	report: SetReport,
+}
+
+fn print_set(s: &SetReport) {
+	let c = &s.chain;
+	println!(
+		"{:>22}: n={:5} macro-F1 {:.4} acc {:.4} | wrong approvals {:.2}% of illicit, wrong \
+		 rejections {:.2}% of legit, abstain {:.2}% | reason acc {:.4}, on its label's side {:.2}%",
+		s.name,
+		s.n,
+		s.macro_f1,
+		s.accuracy,
+		c.wrong_approval_rate() * 100.0,
+		c.wrong_rejection_rate() * 100.0,
+		c.abstention_rate() * 100.0,
+		s.reason_accuracy,
+		s.reason_agreement * 100.0
+	);
+}
+
+fn print_ood(rows: &[OodRow]) {
+	for r in rows {
+		println!(
+			"{:>22}: {:<15} n={:3} approve {:3} reject {:3} abstain {:3} (out of scope {}, \
+			 truncated {})",
+			r.set, r.kind, r.n, r.approve, r.reject, r.abstain, r.out_of_scope, r.truncated
+		);
+	}
+}
+
+fn score_sets(
+	engine: &Engine,
+	paths: &EvalPaths,
+	wanted: &[EvalSet],
+) -> Result<(Vec<Scoring>, Vec<ErrorRow>)> {
+	let fp = engine_fingerprint(engine)?;
+	let m = engine.manifest().clone();
+	let mut done: Vec<Scoring> = Vec::new();
+	let mut errors = Vec::new();
+	for &set in wanted {
+		let name = set.name();
+		let path = set.path(&paths.data, &paths.models);
+		let ex: Vec<Example> = data::read_jsonl(&path)
+			.with_context(|| format!("{name}: reading {}", path.display()))?
+			.into_iter()
+			.filter(|e| set.keeps(e))
+			.collect();
+		if ex.is_empty() {
+			bail!("{name}: no examples in {}", path.display());
+		}
+		// A subset of dev can hold exactly another's rows (`dev_first_style` in a dataset whose
+		// first-style pool went to train is `dev_first_pool`): say so rather than report it twice.
+		if let Some(same) = done.iter().find(|s| same_rows(&s.examples, &ex)) {
+			println!(
+				"{name:>22}: the same rows as {}; not repeated",
+				same.set.name()
+			);
+			continue;
+		}
+		let inputs = model_inputs(&ex, m.input);
+		// The sealed set is never cached: its embeddings are computed for its one scoring.
+		let cache = (set != EvalSet::SealedTest)
+			.then_some(paths.cache.as_deref())
+			.flatten();
+		let embs = embed_cached(engine.encoder(), &fp, &inputs, cache, name)?;
+		let pred = predict(engine, &embs, &inputs)?;
+		let s = report::set_report(name, &ex, &pred, &m.reason_codes, m.threshold);
+		if set.lists_errors() {
+			let mut wrong: Vec<usize> = (0..ex.len())
+				.filter(|&i| pred[i].label != ex[i].label_index())
+				.collect();
+			wrong.sort_by_key(|&i| std::cmp::Reverse(pred[i].score.abs_diff(m.threshold)));
+			errors.extend(wrong.iter().take(12).map(|&i| ErrorRow {
+				set: name.into(),
+				text: ex[i].text.clone(),
+				label: ex[i].label.clone(),
+				category: ex[i].category.clone(),
+				score: pred[i].score,
+			}));
+		}
+		if set != EvalSet::SealedTest {
+			print_set(&s);
+		}
+		done.push(Scoring {
+			set,
+			examples: ex,
+			embeddings: embs,
+			report: s,
+		});
+	}
+	Ok((done, errors))
+}
+
+/// Scores the dev sets (`wanted`), the out-of-distribution dev inputs and the `ablations`
+/// (NAME, DIR) on the same sets; writes `report.md` / `report.json` into the model directory
+/// when `write`.
+pub fn eval_dev(
+	paths: &EvalPaths,
+	wanted: &[EvalSet],
+	ablations: &[(String, PathBuf)],
+	write: bool,
+) -> Result<Report> {
+	let opts = EngineOptions {
+		base_dir: paths.base.clone(),
+		..Default::default()
+	};
+	let engine = Engine::load(&paths.model, opts.clone())
+		.with_context(|| format!("loading model {}", paths.model.display()))?;
+	let m = engine.manifest().clone();
+	let (scored, errors) = score_sets(&engine, paths, wanted)?;
+	let ood_path = paths.models.join(OOD_DEV);
+	let ood = ood_rows(&engine, "ood_dev", &read_ood(&ood_path)?)?;
+	print_ood(&ood);
+	let fp = engine_fingerprint(&engine)?;
+	let mut compared = BTreeMap::new();
+	for (name, dir) in ablations {
+		let other = Engine::load(dir, opts.clone())
+			.with_context(|| format!("loading ablation model {}", dir.display()))?;
+		let om = other.manifest().clone();
+		let ofp = engine_fingerprint(&other)?;
+		// Same encoder and input: the embeddings are shared; otherwise the model's own.
+		let same = ofp == fp && om.input == m.input;
+		let mut rows = Vec::new();
+		for s in &scored {
+			let inputs = model_inputs(&s.examples, om.input);
+			let own;
+			let embs = if same {
+				&s.embeddings
+			} else {
+				own = embed_cached(
+					other.encoder(),
+					&ofp,
+					&inputs,
+					paths.cache.as_deref(),
+					s.set.name(),
+				)?;
+				&own
+			};
+			let pred = predict(&other, embs, &inputs)?;
+			let r = report::set_report(
+				s.set.name(),
+				&s.examples,
+				&pred,
+				&om.reason_codes,
+				om.threshold,
+			);
+			println!(
+				"  ablation {name} {}: macro-F1 {:.4}",
+				s.set.name(),
+				r.macro_f1
+			);
+			rows.push(SetSummary::from(&r));
+		}
+		compared.insert(name.clone(), rows);
+	}
+	let sets: Vec<SetReport> = scored.into_iter().map(|s| s.report).collect();
+	let mut targets = BTreeMap::new();
+	if let Some(v) = sets.iter().find(|s| s.name == EvalSet::VoicesDev.name()) {
+		targets.insert(
+			"voices_dev macro-F1 >= 0.95 (dev)".to_string(),
+			v.macro_f1 >= 0.95,
+		);
+		targets.insert(
+			"voices_dev wrong approvals <= 1% of illicit (dev)".to_string(),
+			v.chain.wrong_approval_rate() <= 0.01,
+		);
+	}
+	let rep = Report {
+		model: m.name.clone(),
+		model_hash: format!(
+			"0x{}",
+			veritas_classifier::manifest::hex(&engine.model_hash())
+		),
+		threshold: m.threshold,
+		abstain_margin: m.abstain_margin,
+		input_guard: m.input_guard,
+		labels: m.labels.clone(),
+		reason_codes: m.reason_codes.clone(),
+		targets_met: targets,
+		sets,
+		ood,
+		training: std::fs::read_to_string(paths.model.join("training.json"))
+			.ok()
+			.and_then(|s| serde_json::from_str(&s).ok()),
+		ablations: compared,
+		errors,
+	};
+	println!("model hash {}", rep.model_hash);
+	if write {
+		std::fs::write(
+			paths.model.join("report.json"),
+			serde_json::to_string_pretty(&rep)? + "\n",
+		)
+		.context("writing report.json")?;
+		std::fs::write(paths.model.join("report.md"), report::markdown(&rep))
+			.context("writing report.md")?;
+		println!("wrote {}/report.md and report.json", paths.model.display());
+	}
+	Ok(rep)
+}
+
+/// What one scoring of the sealed set found (written to the model directory as
+/// `sealed-test.json`; the set's `SCORES.md` gets one line).
+#[derive(Clone, Debug, Serialize)]
+pub struct SealedScore {
+	/// Which scoring of the set this was (1 = the first).
+	pub scoring: u32,
+	/// Model hash.
+	pub model_hash: String,
+	/// The set's report (no texts).
+	pub test: SetReport,
+	/// The set's out-of-distribution inputs, per kind.
+	pub ood: Vec<OodRow>,
+}
+
+/// Scores the sealed test set once: refuses a model scored before, raises the set's count and
+/// appends to its `SCORES.md`, writes `sealed-test.json` into the model directory.
+pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<SealedScore> {
+	let engine = Engine::load(
+		&paths.model,
+		EngineOptions {
+			base_dir: paths.base.clone(),
+			..Default::default()
+		},
+	)
+	.with_context(|| format!("loading model {}", paths.model.display()))?;
+	let hash = format!(
+		"0x{}",
+		veritas_classifier::manifest::hex(&engine.model_hash())
+	);
+	let dir = paths.models.join(sealed::SEALED_DIR);
+	sealed::check_not_scored(&dir, &hash)?;
+	let (mut scored, _) = score_sets(&engine, paths, &[EvalSet::SealedTest])?;
+	let test = scored.remove(0).report;
+	let ood = ood_rows(&engine, "sealed_ood", &read_ood(&dir.join("ood.jsonl"))?)?;
+	let c = &test.chain;
+	let row = format!(
+		"{} | `{hash}` | {:.4} | {}/{} = {:.2}% | {}/{} = {:.2}% | {:.2}%",
+		engine.manifest().name,
+		test.macro_f1,
+		c.wrong_approvals,
+		c.illicit,
+		c.wrong_approval_rate() * 100.0,
+		c.wrong_rejections,
+		c.legit,
+		c.wrong_rejection_rate() * 100.0,
+		c.abstention_rate() * 100.0
+	);
+	let scoring = sealed::record_scoring(&dir, date, &row)?;
+	print_set(&test);
+	print_ood(&ood);
+	println!("sealed set scored; this was scoring {scoring} of the set");
+	let out = SealedScore {
+		scoring,
+		model_hash: hash,
+		test,
+		ood,
+	};
+	std::fs::write(
+		paths.model.join("sealed-test.json"),
+		serde_json::to_string_pretty(&out)? + "\n",
+	)
+	.context("writing sealed-test.json")?;
+	Ok(out)
+}
+
+/// What `operating-point` found.
+#[derive(Clone, Debug, Serialize)]
+pub struct OperatingReport {
+	/// The costs it weighed.
+	pub costs: Costs,
+	/// Largest score difference between the fast and the candle backend on the dev texts.
+	pub backend_drift: u16,
+	/// Texts the drift was measured on.
+	pub drift_texts: usize,
+	/// The margin floor (three times the drift, at least 1).
+	pub min_margin: u16,
+	/// The chosen guard.
+	pub guard: GuardChoice,
+	/// The chosen threshold and margin, with the guard applied.
+	pub point: operating::OperatingPoint,
+	/// The model's own point on the same sets, for comparison.
+	pub current: operating::OperatingPoint,
+}
+
+/// Chooses the input guard, then the threshold and margin, on the dev sets (never the sealed
+/// set): `v8 dev`, `retired_test` and `voices_dev` for the costs, `ood_dev` for the guard.
+pub fn operating_point(
+	paths: &EvalPaths,
+	costs: &Costs,
+	guard_budget: f64,
+	step: u16,
+) -> Result<OperatingReport> {
+	let opts = EngineOptions {
+		base_dir: paths.base.clone(),
+		..Default::default()
+	};
+	let engine = Engine::load(&paths.model, opts.clone())
+		.with_context(|| format!("loading model {}", paths.model.display()))?;
+	let m = engine.manifest().clone();
+	let fp = engine_fingerprint(&engine)?;
+	let counter = Guard::new(
+		InputGuard {
+			min_words: 0,
+			min_english_permille: 0,
+			truncated: false,
+		},
+		engine.encoder().tokenizer(),
+	);
+	let mut labelled: Vec<(String, Vec<(Scored, WordCount)>)> = Vec::new();
+	let mut drift_texts: Vec<String> = Vec::new();
+	for set in [EvalSet::Dev, EvalSet::RetiredTest, EvalSet::VoicesDev] {
+		let path = set.path(&paths.data, &paths.models);
+		let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
+		let inputs = model_inputs(&ex, m.input);
+		let embs = embed_cached(
+			engine.encoder(),
+			&fp,
+			&inputs,
+			paths.cache.as_deref(),
+			set.name(),
+		)?;
+		let rows = ex
+			.iter()
+			.zip(&embs)
+			.zip(&inputs)
+			.map(|((e, emb), input)| {
+				let (_, score, _) = engine.decide(emb);
+				let scored = Scored {
+					illicit: e.label_index() == data::POSITIVE,
+					score,
+					out_of_scope: false,
+				};
+				(scored, counter.count(input))
+			})
+			.collect();
+		// Drift on every hand-written memo and the first 500 of each generated set.
+		let take = if set == EvalSet::VoicesDev {
+			inputs.len()
+		} else {
+			500
+		};
+		drift_texts.extend(inputs.into_iter().take(take));
+		labelled.push((set.name().to_string(), rows));
+	}
+	let ood = read_ood(&paths.models.join(OOD_DEV))?;
+	drift_texts.extend(ood.iter().map(|o| o.text.clone()));
+	let ood_counts: Vec<(String, WordCount)> = ood
+		.iter()
+		.map(|o| (o.kind.clone(), counter.count(&o.text)))
+		.collect();
+	let all_counts: Vec<WordCount> = labelled
+		.iter()
+		.flat_map(|(_, rows)| rows.iter().map(|r| r.1))
+		.collect();
+	let guard = operating::choose_guard(&ood_counts, &NO_SIGNAL_KINDS, &all_counts, guard_budget);
+	// The drift between backends bounds the margin from below.
+	let refs: Vec<&str> = drift_texts.iter().map(String::as_str).collect();
+	let fast = engine.classify(&refs)?;
+	let candle = Engine::load(
+		&paths.model,
+		EngineOptions {
+			backend: Backend::Candle,
+			..opts
+		},
+	)?
+	.classify(&refs)?;
+	let backend_drift = fast
+		.iter()
+		.zip(&candle)
+		.map(|(a, b)| a.score.abs_diff(b.score))
+		.max()
+		.unwrap_or(0);
+	let min_margin = (3 * backend_drift).max(1);
+	let sets: Vec<(String, Vec<Scored>)> = labelled
+		.iter()
+		.map(|(name, rows)| {
+			let memos = rows
+				.iter()
+				.map(|(s, c)| Scored {
+					out_of_scope: operating::out_of_scope(
+						c,
+						guard.min_words,
+						guard.min_english_permille,
+					),
+					..*s
+				})
+				.collect();
+			(name.clone(), memos)
+		})
+		.collect();
+	let point = operating::choose(&sets, costs, min_margin, step);
+	let current_sets: Vec<(String, Vec<Scored>)> = labelled
+		.iter()
+		.map(|(name, rows)| (name.clone(), rows.iter().map(|r| r.0).collect()))
+		.collect();
+	let current = operating::evaluate(&current_sets, costs, m.threshold, m.abstain_margin);
+	Ok(OperatingReport {
+		costs: *costs,
+		backend_drift,
+		drift_texts: refs.len(),
+		min_margin,
+		guard,
+		point,
+		current,
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn eval_scores_the_requested_sets_in_report_order() {
+		let sets = eval_sets(&[EvalSet::VoicesDev, EvalSet::Dev], false).expect("print-only");
+		assert_eq!(sets, [EvalSet::Dev, EvalSet::VoicesDev]);
+		assert_eq!(
+			eval_sets(&EvalSet::DEV, true).expect("a full report"),
+			EvalSet::DEV
+		);
+		assert!(!EvalSet::DEV.contains(&EvalSet::SealedTest));
+	}
+
+	#[test]
+	fn a_written_report_needs_every_dev_set() {
+		let err = eval_sets(&[EvalSet::Dev], true).expect_err("a dev-only report");
+		assert!(err.to_string().contains("--no-write"), "{err}");
+	}
+
+	#[test]
+	fn the_retired_test_split_is_read_as_dev_and_the_sealed_set_lists_no_errors() {
+		let (data, models) = (Path::new("d"), Path::new("m"));
+		assert_eq!(
+			EvalSet::RetiredTest.path(data, models),
+			data.join("test.jsonl")
+		);
+		assert_eq!(
+			EvalSet::SealedTest.path(data, models),
+			models.join("data/sealed-test-v1/test.jsonl")
+		);
+		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDev.lists_errors());
+		assert!(!EvalSet::SealedTest.lists_errors());
+	}
+
+	/// A legit rent dev example `dev-<id>` of `family`.
+	fn rent_example(id: usize, family: &str) -> Example {
+		Example {
+			id: format!("dev-{id}"),
+			text: format!("transfer {id} VRT to Bob: rent"),
+			label: "legit".into(),
+			category: "rent".into(),
+			family: family.into(),
+			hard: false,
+			rendering: "free".into(),
+			styles: vec![],
+			voice: None,
+		}
+	}
+
+	#[test]
+	fn the_first_pool_dev_set_keeps_the_families_test_is_drawn_from() {
+		let ex = |family: &str| rent_example(0, family);
+		let first = EvalSet::DevFirstPool;
+		assert!(first.keeps(&ex("rent/0")) && first.keeps(&ex("rent/23")));
+		assert!(!first.keeps(&ex("rent/24")) && !first.keeps(&ex("rent/80")));
+		assert!(!first.keeps(&ex("no-index")));
+		assert!(EvalSet::Dev.keeps(&ex("rent/80")));
+		let style = EvalSet::DevFirstStyle;
+		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
+		assert!(style.keeps(&ex("rent/0")) && style.keeps(&ex("rent/23")));
+		assert!(style.keeps(&ex(&format!("rent/{}", pool.start))));
+		assert!(style.keeps(&ex(&format!("rent/{}", pool.end - 1))));
+		assert!(!style.keeps(&ex("rent/24")) && !style.keeps(&ex(&format!("rent/{}", pool.end))));
+	}
+
+	#[test]
+	fn dev_first_style_is_dev_first_pool_once_the_pool_is_in_train() {
+		let ex = rent_example;
+		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
+		let v8_dev = vec![ex(0, "rent/3"), ex(1, "rent/30"), ex(2, "rent/5")];
+		let mut v7_dev = v8_dev.clone();
+		v7_dev.push(ex(3, &format!("rent/{}", pool.start)));
+		let keep = |set: EvalSet, dev: &[Example]| -> Vec<Example> {
+			dev.iter().filter(|e| set.keeps(e)).cloned().collect()
+		};
+		let (first, style) = (EvalSet::DevFirstPool, EvalSet::DevFirstStyle);
+		assert!(same_rows(&keep(first, &v8_dev), &keep(style, &v8_dev)));
+		assert!(!same_rows(&keep(first, &v7_dev), &keep(style, &v7_dev)));
+		assert!(!same_rows(
+			&keep(EvalSet::Dev, &v8_dev),
+			&keep(first, &v8_dev)
+		));
+	}
+
+	#[test]
+	fn ood_inputs_read_with_the_line_of_a_bad_one() {
+		let dir = std::env::temp_dir().join(format!("veritas-ood-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).expect("temp dir");
+		let p = dir.join("ood.jsonl");
+		std::fs::write(
+			&p,
+			"{\"id\":\"a\",\"text\":\"ok\",\"kind\":\"one-two-words\"}\n\n{\"id\":\"b\"}\n",
+		)
+		.expect("write");
+		let err = read_ood(&p).expect_err("line 3 lacks text and kind");
+		assert!(format!("{err:#}").contains("ood.jsonl:3"), "{err:#}");
+		std::fs::write(
+			&p,
+			"{\"id\":\"a\",\"text\":\"ok\",\"kind\":\"one-two-words\"}\n",
+		)
+		.expect("write");
+		assert_eq!(read_ood(&p).expect("valid")[0].kind, "one-two-words");
+		let _ = std::fs::remove_dir_all(&dir);
+	}
+}

@@ -1,0 +1,130 @@
+//! The sealed test set and its score count.
+//!
+//! A sealed set (`models/data/sealed-test-v1/`) is scored once per published model, after every
+//! choice was made on dev. Its `README.md` holds a line `Times scored: N`; every scoring
+//! ([`record_scoring`]) raises N and appends a line to `SCORES.md` beside it, so the count a
+//! reader trusts is the count of times anyone looked. A model hash already in `SCORES.md` is
+//! refused: a second look at the same model is how a test set turns into dev data.
+
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+
+/// Folder of the current sealed set, relative to `models/`.
+pub const SEALED_DIR: &str = "data/sealed-test-v1";
+
+/// The `Times scored: N` line of the set's README.
+const COUNT_PREFIX: &str = "Times scored: ";
+
+/// Header of a new `SCORES.md`.
+const SCORES_HEADER: &str = "# Every scoring of this set\n\n\
+	One line per scoring, appended by `veritas-models eval --test`. Never edit by hand.\n\n\
+	| # | date (UTC) | model | model hash | macro-F1 | wrong approvals (% of illicit) | wrong rejections (% of legit) | abstentions |\n\
+	| ---: | --- | --- | --- | ---: | ---: | ---: | ---: |\n";
+
+/// How often the set in `dir` has been scored (its README's count).
+pub fn times_scored(dir: &Path) -> Result<u32> {
+	let readme = dir.join("README.md");
+	let text = std::fs::read_to_string(&readme)
+		.with_context(|| format!("reading {}", readme.display()))?;
+	let line = text
+		.lines()
+		.find_map(|l| l.strip_prefix(COUNT_PREFIX))
+		.with_context(|| format!("{} has no `{COUNT_PREFIX}N` line", readme.display()))?;
+	line.trim().parse().with_context(|| {
+		format!(
+			"{}: `{COUNT_PREFIX}{line}` is not a count",
+			readme.display()
+		)
+	})
+}
+
+/// Refuses when `model_hash` was scored on the set in `dir` before.
+pub fn check_not_scored(dir: &Path, model_hash: &str) -> Result<()> {
+	let scores = dir.join("SCORES.md");
+	if let Ok(text) = std::fs::read_to_string(&scores) {
+		if let Some(line) = text.lines().find(|l| l.contains(model_hash)) {
+			bail!(
+				"model {model_hash} was scored on {} before:\n  {line}\nA second scoring of the \
+				 same model makes the set dev data; score a new model, or write a new sealed set",
+				dir.display()
+			);
+		}
+	}
+	Ok(())
+}
+
+/// Records one scoring: raises the README's count and appends `row` (the table cells after
+/// the count and the date, `|`-separated) to `SCORES.md`. Returns the new count.
+pub fn record_scoring(dir: &Path, date: &str, row: &str) -> Result<u32> {
+	let n = times_scored(dir)? + 1;
+	let readme = dir.join("README.md");
+	let text = std::fs::read_to_string(&readme)
+		.with_context(|| format!("reading {}", readme.display()))?;
+	let updated: String = text
+		.split_inclusive('\n')
+		.map(|l| {
+			if l.starts_with(COUNT_PREFIX) {
+				format!("{COUNT_PREFIX}{n}\n")
+			} else {
+				l.to_string()
+			}
+		})
+		.collect();
+	std::fs::write(&readme, updated).with_context(|| format!("writing {}", readme.display()))?;
+	let scores = dir.join("SCORES.md");
+	let mut table = std::fs::read_to_string(&scores).unwrap_or_else(|_| SCORES_HEADER.into());
+	table.push_str(&format!("| {n} | {date} | {row} |\n"));
+	std::fs::write(&scores, table).with_context(|| format!("writing {}", scores.display()))?;
+	Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn sealed_dir(name: &str) -> std::path::PathBuf {
+		let d = std::env::temp_dir().join(format!("veritas-sealed-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&d);
+		std::fs::create_dir_all(&d).expect("temp dir");
+		std::fs::write(
+			d.join("README.md"),
+			"# a set\n\nTimes scored: 0\nScore it once.\n",
+		)
+		.expect("readme");
+		d
+	}
+
+	#[test]
+	fn each_scoring_raises_the_count_and_appends_a_line() {
+		let d = sealed_dir("count");
+		assert_eq!(times_scored(&d).expect("count"), 0);
+		check_not_scored(&d, "0xaaaa").expect("never scored");
+		assert_eq!(
+			record_scoring(&d, "2026-12-03", "m1 | 0xaaaa | 0.9").expect("first"),
+			1
+		);
+		assert_eq!(
+			record_scoring(&d, "2026-12-04", "m2 | 0xbbbb | 0.9").expect("second"),
+			2
+		);
+		assert_eq!(times_scored(&d).expect("count"), 2);
+		let readme = std::fs::read_to_string(d.join("README.md")).expect("readme");
+		assert_eq!(readme, "# a set\n\nTimes scored: 2\nScore it once.\n");
+		let scores = std::fs::read_to_string(d.join("SCORES.md")).expect("scores");
+		assert!(scores.ends_with(
+			"| 1 | 2026-12-03 | m1 | 0xaaaa | 0.9 |\n| 2 | 2026-12-04 | m2 | 0xbbbb | 0.9 |\n"
+		));
+		let err = check_not_scored(&d, "0xaaaa").expect_err("scored before");
+		assert!(err.to_string().contains("scored on"), "{err}");
+		let _ = std::fs::remove_dir_all(&d);
+	}
+
+	#[test]
+	fn a_readme_without_a_count_is_an_error() {
+		let d = sealed_dir("nocount");
+		std::fs::write(d.join("README.md"), "# a set\n").expect("readme");
+		let err = times_scored(&d).expect_err("no count line");
+		assert!(err.to_string().contains("Times scored"), "{err}");
+		let _ = std::fs::remove_dir_all(&d);
+	}
+}
