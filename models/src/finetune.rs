@@ -455,20 +455,24 @@ pub fn finetune(
 	let mut log = Vec::new();
 	type Snapshot = (Vec<Tensor>, [Tensor; 4]);
 	let mut best: Option<(f64, f64, usize, Snapshot)> = None;
+	let bs = cfg.base.batch_size.max(1);
+	let total_steps = (cfg.base.epochs * st_train.len().div_ceil(bs)).max(1);
+	let mut step = 0usize;
+	// One tick per batch over the whole run, with the running loss and the ETA; epoch lines are
+	// printed above the bar.
 	let pb = if cfg.base.progress {
-		let pb = ProgressBar::new(cfg.base.epochs as u64);
+		let pb = ProgressBar::new(total_steps as u64);
 		pb.set_style(
-			ProgressStyle::with_template("finetune [{bar:30}] epoch {pos}/{len} {msg}")
-				.unwrap_or_else(|_| ProgressStyle::default_bar())
-				.progress_chars("=> "),
+			ProgressStyle::with_template(
+				"finetune [{bar:30}] batch {pos}/{len} {msg} ({elapsed_precise}, ETA {eta_precise})",
+			)
+			.unwrap_or_else(|_| ProgressStyle::default_bar())
+			.progress_chars("=> "),
 		);
 		pb
 	} else {
 		ProgressBar::hidden()
 	};
-	let bs = cfg.base.batch_size.max(1);
-	let total_steps = (cfg.base.epochs * st_train.len().div_ceil(bs)).max(1);
-	let mut step = 0usize;
 	for epoch in 1..=cfg.base.epochs {
 		order.shuffle(&mut rng);
 		let mut plan: Vec<Vec<usize>> = Vec::new();
@@ -482,14 +486,6 @@ pub fn finetune(
 		let (mut ty, mut tp) = (Vec::new(), Vec::new());
 		let t_epoch = std::time::Instant::now();
 		for chunk in &plan {
-			if cfg.base.progress && batches > 0 && batches % 100 == 0 {
-				eprintln!(
-					"finetune epoch {epoch}: batch {batches}/{} loss {:.4} ({:.0}s)",
-					plan.len(),
-					loss_sum / batches as f64,
-					t_epoch.elapsed().as_secs_f64()
-				);
-			}
 			let refs: Vec<&(usize, Vec<f32>)> = chunk.iter().map(|&i| &st_train[i]).collect();
 			let (x, mask, add) = pad(&refs, h)?;
 			let mut feat = features(&x, &mask, &add)?;
@@ -527,6 +523,12 @@ pub fn finetune(
 			loss_sum += loss.to_scalar::<f32>()? as f64;
 			lab_sum += label_loss.to_scalar::<f32>()? as f64;
 			batches += 1;
+			pb.set_message(format!(
+				"epoch {epoch}/{} loss {:.4}",
+				cfg.base.epochs,
+				loss_sum / batches as f64
+			));
+			pb.inc(1);
 			ty.extend(chunk.iter().map(|&i| train.1[i]));
 			tp.extend(
 				logits
@@ -578,17 +580,16 @@ pub fn finetune(
 			dev_f1,
 			dev_reason_acc: crate::metrics::accuracy(dev.2, &rpred),
 		};
-		pb.set_message(format!(
-			"loss {:.4} dev_loss {:.4} dev_F1 {:.4}",
-			row.train_loss, row.dev_loss, row.dev_f1
+		pb.println(format!(
+			"finetune epoch {epoch}: loss {:.4} train_F1 {:.4} dev_loss {:.4} dev_F1 {:.4} \
+			 dev_reason {:.4} ({:.0} s)",
+			row.train_loss,
+			row.train_f1,
+			row.dev_loss,
+			row.dev_f1,
+			row.dev_reason_acc,
+			t_epoch.elapsed().as_secs_f64()
 		));
-		pb.inc(1);
-		if cfg.base.progress {
-			eprintln!(
-                "finetune epoch {epoch}: loss {:.4} train_F1 {:.4} dev_loss {:.4} dev_F1 {:.4} dev_reason {:.4}",
-                row.train_loss, row.train_f1, row.dev_loss, row.dev_f1, row.dev_reason_acc
-            );
-		}
 		let better = match &best {
 			None => true,
 			Some((f, l, _, _)) => {

@@ -140,6 +140,18 @@ struct TrainArgs {
 	/// Perturbed copies of the training split added as augmentation (0 = none).
 	#[arg(long, default_value_t = 1)]
 	augment: usize,
+	/// Hand-written labelled memos (JSON lines) added to the training split, repeatable (e.g.
+	/// `models/data/voices-train-v1/part-a/train.jsonl`).
+	#[arg(long)]
+	extra_train: Vec<PathBuf>,
+	/// How many times each `--extra-train` memo is added (a few hundred hand-written memos
+	/// against tens of thousands of generated ones).
+	#[arg(long, default_value_t = 1)]
+	extra_repeat: usize,
+	/// Labelled memos (JSON lines) added to the dev split that early stopping and the threshold
+	/// read, repeatable (e.g. `models/data/voices-dev-v1/dev.jsonl`).
+	#[arg(long)]
+	extra_dev: Vec<PathBuf>,
 	/// Unfreeze the top k encoder layers (0 = frozen encoder, cached embeddings).
 	#[arg(long, default_value_t = 0)]
 	unfreeze_layers: usize,
@@ -459,8 +471,20 @@ fn train(a: TrainArgs) -> Result<()> {
 		.run_dir
 		.clone()
 		.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
-	let train_set = data::read_split(&data, "train")?;
-	let dev_set = data::read_split(&data, "dev")?;
+	let mut train_set = data::read_split(&data, "train")?;
+	for path in &a.extra_train {
+		let extra =
+			data::read_jsonl(path).with_context(|| format!("--extra-train {}", path.display()))?;
+		for _ in 0..a.extra_repeat {
+			train_set.extend(extra.iter().cloned());
+		}
+	}
+	let mut dev_set = data::read_split(&data, "dev")?;
+	for path in &a.extra_dev {
+		dev_set.extend(
+			data::read_jsonl(path).with_context(|| format!("--extra-dev {}", path.display()))?,
+		);
+	}
 	let mut train_all = train_set.clone();
 	for k in 0..a.augment {
 		train_all.extend(data::perturbed_copy(
@@ -588,6 +612,9 @@ fn train(a: TrainArgs) -> Result<()> {
 		},
 		"config": cfg,
 		"augment_copies": a.augment,
+		"extra_train": a.extra_train.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+		"extra_repeat": a.extra_repeat,
+		"extra_dev": a.extra_dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
 		"lora_rank": a.lora_rank,
