@@ -460,6 +460,7 @@ pub fn finetune(
 	let mut step = 0usize;
 	// One tick per batch over the whole run, with the running loss and the ETA; epoch lines are
 	// printed above the bar.
+	let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
 	let pb = if cfg.base.progress {
 		let pb = ProgressBar::new(total_steps as u64);
 		pb.set_style(
@@ -529,6 +530,15 @@ pub fn finetune(
 				loss_sum / batches as f64
 			));
 			pb.inc(1);
+			// Without a terminal the bar is not drawn: a line every 200 batches for the log.
+			if cfg.base.progress && !stderr_is_terminal && batches % 200 == 0 {
+				eprintln!(
+					"finetune epoch {epoch}: batch {batches}/{} loss {:.4} ({:.0} s)",
+					plan.len(),
+					loss_sum / batches as f64,
+					t_epoch.elapsed().as_secs_f64()
+				);
+			}
 			ty.extend(chunk.iter().map(|&i| train.1[i]));
 			tp.extend(
 				logits
@@ -580,7 +590,7 @@ pub fn finetune(
 			dev_f1,
 			dev_reason_acc: crate::metrics::accuracy(dev.2, &rpred),
 		};
-		pb.println(format!(
+		let line = format!(
 			"finetune epoch {epoch}: loss {:.4} train_F1 {:.4} dev_loss {:.4} dev_F1 {:.4} \
 			 dev_reason {:.4} ({:.0} s)",
 			row.train_loss,
@@ -589,7 +599,12 @@ pub fn finetune(
 			row.dev_f1,
 			row.dev_reason_acc,
 			t_epoch.elapsed().as_secs_f64()
-		));
+		);
+		if stderr_is_terminal {
+			pb.println(line);
+		} else if cfg.base.progress {
+			eprintln!("{line}");
+		}
 		let better = match &best {
 			None => true,
 			Some((f, l, _, _)) => {

@@ -21,3 +21,4 @@ pub mod report;
 pub mod sealed;
 pub mod templates;
 pub mod train;
+pub mod training;

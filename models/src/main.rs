@@ -5,22 +5,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE};
-use veritas_classifier::{Encoder, Engine, EngineOptions, InputGuard, InputScope};
+use veritas_classifier::{Engine, EngineOptions, InputGuard, InputScope};
 use veritas_models::data::{self, Example, GenOptions, LABELS};
-use veritas_models::embed::{base_fingerprint, embed_cached};
 use veritas_models::evaluate::{self, eval_sets, EvalPaths, EvalSet};
-use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
-use veritas_models::finetune::{finetune, write_adapter, FinetuneConfig};
+use veritas_models::export::{export_model, load_checkpoint};
 use veritas_models::operating::{wilson, Costs};
-use veritas_models::plot::{render_png, Panel, Series};
-use veritas_models::train::{choose_threshold, score_of, train_heads, Split, TrainConfig};
+use veritas_models::train::TrainConfig;
+use veritas_models::training::{self, TrainRequest, PERTURB_OPS};
 
 /// Seed of the perturbed test copy.
 const PERTURB_TEST_SEED: u64 = 1001;
-/// Seed of the first training augmentation copy (copy k uses + k).
-const AUGMENT_SEED: u64 = 2001;
-/// Perturbations per perturbed example.
-const PERTURB_OPS: usize = 2;
 /// Dataset that `generate` writes and the other commands read by default, in `models/data/`.
 const DEFAULT_DATA: &str = "veritas-tx-v8";
 
@@ -131,7 +125,7 @@ struct TrainArgs {
 	/// Model name.
 	#[arg(long, default_value = published_name())]
 	name: String,
-	/// Model folder that receives curves.csv, curves.png and training.json (default models/<name>).
+	/// Model folder that receives curves.csv, curves.svg and training.json (default models/<name>).
 	#[arg(long)]
 	out: Option<PathBuf>,
 	/// Run folder for the checkpoint (default models/.cache/runs/<name>).
@@ -446,289 +440,40 @@ fn parse_input(s: &str) -> Result<InputScope, String> {
 	}
 }
 
-fn input_name(scope: InputScope) -> &'static str {
-	match scope {
-		InputScope::Memo => "memo",
-		InputScope::Text => "text",
-	}
-}
-
-/// What the model reads of every example (see `--input`).
-fn texts(ex: &[Example], scope: InputScope) -> Vec<String> {
-	ex.iter()
-		.map(|e| scope.select(&e.text).to_string())
-		.collect()
-}
-
 fn train(a: TrainArgs) -> Result<()> {
-	let t0 = Instant::now();
-	let data = data_dir(&a.data);
-	let base = base_dir(&a.common)?;
-	let cache = cache_dir(&a.common);
 	let root = models_root();
-	let out = a.out.clone().unwrap_or_else(|| root.join(&a.name));
-	let run_dir = a
-		.run_dir
-		.clone()
-		.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
-	let mut train_set = data::read_split(&data, "train")?;
-	for path in &a.extra_train {
-		let extra =
-			data::read_jsonl(path).with_context(|| format!("--extra-train {}", path.display()))?;
-		for _ in 0..a.extra_repeat {
-			train_set.extend(extra.iter().cloned());
-		}
-	}
-	let mut dev_set = data::read_split(&data, "dev")?;
-	for path in &a.extra_dev {
-		dev_set.extend(
-			data::read_jsonl(path).with_context(|| format!("--extra-dev {}", path.display()))?,
-		);
-	}
-	let mut train_all = train_set.clone();
-	for k in 0..a.augment {
-		train_all.extend(data::perturbed_copy(
-			&train_set,
-			AUGMENT_SEED + k as u64,
-			PERTURB_OPS,
-		));
-	}
-	eprintln!(
-		"train: {} examples ({} + {} augmented), dev: {}",
-		train_all.len(),
-		train_set.len(),
-		train_all.len() - train_set.len(),
-		dev_set.len()
-	);
-	let encoder = Encoder::load_dir(&base, a.max_len, &EngineOptions::default())?;
-	let fp = base_fingerprint(&base, a.max_len)?;
-	let ytr: Vec<usize> = train_all.iter().map(Example::label_index).collect();
-	let rtr: Vec<usize> = train_all.iter().map(Example::reason_index).collect();
-	let ydv: Vec<usize> = dev_set.iter().map(Example::label_index).collect();
-	let rdv: Vec<usize> = dev_set.iter().map(Example::reason_index).collect();
-	let reasons = data::reason_codes();
-	let cfg = TrainConfig {
-		epochs: a.epochs,
-		batch_size: a.batch_size,
-		lr: a.lr,
-		weight_decay: a.weight_decay,
-		dropout: a.dropout,
-		patience: a.patience,
-		seed: a.seed,
-		reason_weight: a.reason_weight,
-		progress: true,
-	};
-	let adapter_path = run_dir.join(ADAPTER_FILE);
-	let (outcome, xdv, t_embed, t_train) = if a.unfreeze_layers == 0 {
-		let xtr = embed_cached(
-			&encoder,
-			&fp,
-			&texts(&train_all, a.input),
-			cache.as_deref(),
-			"train",
-		)?;
-		let xdv = embed_cached(
-			&encoder,
-			&fp,
-			&texts(&dev_set, a.input),
-			cache.as_deref(),
-			"dev",
-		)?;
-		let t_embed = t0.elapsed().as_secs_f64();
-		let t1 = Instant::now();
-		let outcome = train_heads(
-			Split {
-				x: &xtr,
-				y: &ytr,
-				r: &rtr,
-			},
-			Split {
-				x: &xdv,
-				y: &ydv,
-				r: &rdv,
-			},
-			LABELS.len(),
-			reasons.len(),
-			&cfg,
-		)?;
-		// A frozen-encoder run must not leave a stale adapter behind.
-		if adapter_path.exists() {
-			std::fs::remove_file(&adapter_path)
-				.with_context(|| format!("removing {}", adapter_path.display()))?;
-		}
-		(outcome, xdv, t_embed, t1.elapsed().as_secs_f64())
-	} else {
-		let t1 = Instant::now();
-		let tr_texts: Vec<&str> = train_all.iter().map(|e| a.input.select(&e.text)).collect();
-		let dv_texts: Vec<&str> = dev_set.iter().map(|e| a.input.select(&e.text)).collect();
-		let ft = finetune(
-			&encoder,
-			&base,
-			(&tr_texts, &ytr, &rtr),
-			(&dv_texts, &ydv, &rdv),
-			LABELS.len(),
-			reasons.len(),
-			&FinetuneConfig {
-				base: cfg.clone(),
-				layers: a.unfreeze_layers,
-				encoder_lr: a.encoder_lr,
-				lora_rank: (a.lora_rank > 0).then_some(a.lora_rank),
-				lr_decay: a.lr_decay,
-			},
-		)?;
-		write_adapter(&ft.tensors, &adapter_path)?;
-		// Dev embeddings through the adapted encoder (as the engine will compute them).
-		let tuned = Encoder::load_dir_adapted(
-			&base,
-			Some(&adapter_path),
-			a.max_len,
-			&EngineOptions::default(),
-		)?;
-		let xdv = tuned.embed(&dv_texts)?;
-		let outcome = veritas_models::train::TrainOutcome {
-			heads: ft.heads,
-			log: ft.log,
-			best_epoch: ft.best_epoch,
-		};
-		(outcome, xdv, 0.0, t1.elapsed().as_secs_f64())
-	};
-	let dev_scores: Vec<u16> = xdv
-		.iter()
-		.map(|x| score_of(outcome.heads.positive_prob(x)))
-		.collect();
-	let threshold = choose_threshold(&ydv, &dev_scores);
-	let best = &outcome.log[outcome.best_epoch - 1];
-	let summary = serde_json::json!({
-		"name": a.name,
-		"method": if a.unfreeze_layers == 0 {
-			"frozen all-MiniLM-L6-v2 encoder, mean-pooled embeddings (cached), linear task head + linear reason head, candle-nn AdamW".to_string()
-		} else {
-			format!(
-				"all-MiniLM-L6-v2 with the top {} layer(s) fine-tuned ({}, encoder lr {}) and shipped as an encoder adapter, mean pooling, linear task head + linear reason head, candle-nn AdamW",
-				a.unfreeze_layers,
-				if a.lora_rank > 0 { format!("rank-{} LoRA + biases + LayerNorms", a.lora_rank) } else { "all weights".to_string() },
-				a.encoder_lr
-			)
+	training::train(&TrainRequest {
+		data: data_dir(&a.data),
+		base: base_dir(&a.common)?,
+		cache: cache_dir(&a.common),
+		out: a.out.clone().unwrap_or_else(|| root.join(&a.name)),
+		run_dir: a
+			.run_dir
+			.clone()
+			.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name)),
+		name: a.name,
+		augment: a.augment,
+		extra_train: a.extra_train,
+		extra_repeat: a.extra_repeat,
+		extra_dev: a.extra_dev,
+		unfreeze_layers: a.unfreeze_layers,
+		encoder_lr: a.encoder_lr,
+		lora_rank: a.lora_rank,
+		lr_decay: a.lr_decay,
+		max_len: a.max_len,
+		input: a.input,
+		config: TrainConfig {
+			epochs: a.epochs,
+			batch_size: a.batch_size,
+			lr: a.lr,
+			weight_decay: a.weight_decay,
+			dropout: a.dropout,
+			patience: a.patience,
+			seed: a.seed,
+			reason_weight: a.reason_weight,
+			progress: true,
 		},
-		"config": cfg,
-		"augment_copies": a.augment,
-		"extra_train": a.extra_train.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-		"extra_repeat": a.extra_repeat,
-		"extra_dev": a.extra_dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-		"perturbations_per_augmented_example": PERTURB_OPS,
-		"unfreeze_layers": a.unfreeze_layers,
-		"lora_rank": a.lora_rank,
-		"lr_decay": a.lr_decay,
-		"max_len": a.max_len,
-		"input": input_name(a.input),
-		"train_examples": train_all.len(),
-		"train_examples_original": train_set.len(),
-		"dev_examples": dev_set.len(),
-		"epochs_run": outcome.log.len(),
-		"best_epoch": outcome.best_epoch,
-		"best_dev_macro_f1_argmax": best.dev_f1,
-		"best_dev_loss": best.dev_loss,
-		"best_dev_reason_accuracy": best.dev_reason_acc,
-		"threshold_chosen_on_dev": threshold,
-		"encoder_fingerprint": fp,
-		"seconds_embedding": t_embed,
-		"seconds_training": t_train,
-	});
-	save_checkpoint(
-		&run_dir.join("checkpoint.safetensors"),
-		&Checkpoint {
-			heads: outcome.heads.clone(),
-			threshold,
-			meta: summary.to_string(),
-		},
-	)?;
-	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-	let mut csv = String::from(
-        "epoch,train_loss,train_label_loss,dev_loss,train_macro_f1,dev_macro_f1,dev_reason_accuracy\n",
-    );
-	for r in &outcome.log {
-		csv.push_str(&format!(
-			"{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}\n",
-			r.epoch,
-			r.train_loss,
-			r.train_label_loss,
-			r.dev_loss,
-			r.train_f1,
-			r.dev_f1,
-			r.dev_reason_acc
-		));
-	}
-	std::fs::write(out.join("curves.csv"), csv).context("writing curves.csv")?;
-	let pts = |f: &dyn Fn(&veritas_models::train::EpochLog) -> f64| -> Vec<(f64, f64)> {
-		outcome.log.iter().map(|r| (r.epoch as f64, f(r))).collect()
-	};
-	let marker = Some(outcome.best_epoch as f64);
-	render_png(
-		&out.join("curves.png"),
-		&[
-			Panel {
-				title: "cross-entropy (dashed: best epoch)",
-				x_label: "epoch",
-				series: vec![
-					Series {
-						name: "train (batch)",
-						color: [31, 119, 180],
-						points: pts(&|r| r.train_loss),
-					},
-					Series {
-						name: "train label",
-						color: [44, 160, 44],
-						points: pts(&|r| r.train_label_loss),
-					},
-					Series {
-						name: "dev label",
-						color: [214, 39, 40],
-						points: pts(&|r| r.dev_loss),
-					},
-				],
-				marker_x: marker,
-			},
-			Panel {
-				title: "macro-F1 / dev reason accuracy",
-				x_label: "epoch",
-				series: vec![
-					Series {
-						name: "train F1",
-						color: [31, 119, 180],
-						points: pts(&|r| r.train_f1),
-					},
-					Series {
-						name: "dev F1",
-						color: [214, 39, 40],
-						points: pts(&|r| r.dev_f1),
-					},
-					Series {
-						name: "dev reason acc",
-						color: [148, 103, 189],
-						points: pts(&|r| r.dev_reason_acc),
-					},
-				],
-				marker_x: marker,
-			},
-		],
-		560,
-		380,
-	)?;
-	std::fs::write(
-		out.join("training.json"),
-		serde_json::to_string_pretty(&summary)? + "\n",
-	)
-	.context("writing training.json")?;
-	println!(
-        "trained in {:.1}s (+{:.1}s embeddings): best epoch {} dev macro-F1 {:.4}, threshold {}; checkpoint {}",
-        t_train,
-        t_embed,
-        outcome.best_epoch,
-        best.dev_f1,
-        threshold,
-        run_dir.join("checkpoint.safetensors").display()
-    );
-	Ok(())
+	})
 }
 
 fn export(a: ExportArgs) -> Result<()> {

@@ -1,7 +1,8 @@
-//! A tiny PNG line-chart renderer (no system fonts or libraries): an RGB raster, lines, and the
-//! public-domain 8×8 bitmap font of the `font8x8` crate, encoded with `png`.
+//! Training curves as an SVG chart, drawn with `plotters` (its SVG backend: no system fonts or
+//! native libraries; text stays text).
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
+use plotters::prelude::*;
 use std::path::Path;
 
 /// RGB colour.
@@ -29,199 +30,152 @@ pub struct Panel<'a> {
 	pub marker_x: Option<f64>,
 }
 
-struct Canvas {
-	w: usize,
-	h: usize,
-	px: Vec<u8>,
+/// The axis ranges that hold every point of `p` (and its marker), padded by 5% (a flat range
+/// gets ±0.5).
+fn bounds(p: &Panel<'_>) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
+	let pts = p.series.iter().flat_map(|s| s.points.iter().copied());
+	let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+	for (x, y) in pts.filter(|(x, y)| x.is_finite() && y.is_finite()) {
+		(x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+	}
+	if let Some(m) = p.marker_x.filter(|m| m.is_finite()) {
+		(x0, x1) = (x0.min(m), x1.max(m));
+	}
+	let pad = |lo: f64, hi: f64| -> std::ops::Range<f64> {
+		if lo > hi {
+			0.0..1.0
+		} else if hi - lo < 1e-12 {
+			lo - 0.5..hi + 0.5
+		} else {
+			let d = (hi - lo) * 0.05;
+			lo - d..hi + d
+		}
+	};
+	(pad(x0, x1), pad(y0, y1))
 }
 
-impl Canvas {
-	fn new(w: usize, h: usize) -> Self {
-		Self {
-			w,
-			h,
-			px: vec![255; w * h * 3],
-		}
-	}
-	fn set(&mut self, x: i64, y: i64, c: Rgb) {
-		if x >= 0 && y >= 0 && (x as usize) < self.w && (y as usize) < self.h {
-			let i = (y as usize * self.w + x as usize) * 3;
-			self.px[i..i + 3].copy_from_slice(&c);
-		}
-	}
-	fn line(&mut self, (x0, y0): (i64, i64), (x1, y1): (i64, i64), c: Rgb, thick: i64) {
-		let (dx, dy) = ((x1 - x0).abs(), -(y1 - y0).abs());
-		let (sx, sy) = (if x0 < x1 { 1 } else { -1 }, if y0 < y1 { 1 } else { -1 });
-		let (mut x, mut y, mut err) = (x0, y0, dx + dy);
-		loop {
-			for ox in 0..thick {
-				for oy in 0..thick {
-					self.set(x + ox - thick / 2, y + oy - thick / 2, c);
-				}
-			}
-			if x == x1 && y == y1 {
-				break;
-			}
-			let e2 = 2 * err;
-			if e2 >= dy {
-				err += dy;
-				x += sx;
-			}
-			if e2 <= dx {
-				err += dx;
-				y += sy;
-			}
-		}
-	}
-	fn text(&mut self, x: i64, y: i64, s: &str, c: Rgb) {
-		for (k, ch) in s.chars().enumerate() {
-			let glyph = font8x8::legacy::BASIC_LEGACY
-				.get(ch as usize)
-				.copied()
-				.unwrap_or([0; 8]);
-			for (row, bits) in glyph.iter().enumerate() {
-				for col in 0..8 {
-					if bits & (1 << col) != 0 {
-						self.set(x + k as i64 * 8 + col, y + row as i64, c);
-					}
-				}
-			}
-		}
-	}
-	fn dashed_vline(&mut self, x: i64, y0: i64, y1: i64, c: Rgb) {
-		for y in y0..y1 {
-			if (y / 4) % 2 == 0 {
-				self.set(x, y, c);
-			}
-		}
-	}
-}
-
-fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-	let span = (hi - lo).max(1e-12);
-	let raw = span / n as f64;
-	let mag = 10f64.powf(raw.log10().floor());
-	let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-		.iter()
-		.map(|m| m * mag)
-		.find(|s| *s >= raw)
-		.unwrap_or(mag * 10.0);
-	// Ticks are whole multiples of the step (no accumulated rounding); `fmt_tick` prints any
-	// signed zero as `0`.
-	let first = (lo / step).ceil() as i64;
-	(first..)
-		.map(|k| k as f64 * step)
-		.take_while(|t| *t <= hi + 1e-9)
-		.collect()
-}
-
-fn fmt_tick(v: f64) -> String {
-	let v = if v.abs() < 1e-12 { 0.0 } else { v };
-	if v.abs() >= 100.0 || v.fract().abs() < 1e-9 {
-		format!("{v:.0}")
-	} else if v.abs() >= 1.0 {
-		format!("{v:.1}")
-	} else {
-		format!("{v:.2}")
-	}
-}
-
-fn draw_panel(c: &mut Canvas, p: &Panel<'_>, ox: i64, oy: i64, w: i64, h: i64) {
-	let (ml, mr, mt, mb) = (56i64, 14i64, 28i64, 40i64);
-	let (x0, y0, x1, y1) = (ox + ml, oy + mt, ox + w - mr, oy + h - mb);
-	let pts = p.series.iter().flat_map(|s| s.points.iter());
-	let (mut xmin, mut xmax, mut ymin, mut ymax) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-	for &(x, y) in pts {
-		if x.is_finite() && y.is_finite() {
-			xmin = xmin.min(x);
-			xmax = xmax.max(x);
-			ymin = ymin.min(y);
-			ymax = ymax.max(y);
-		}
-	}
-	if xmin > xmax {
-		(xmin, xmax, ymin, ymax) = (0.0, 1.0, 0.0, 1.0);
-	}
-	if xmax - xmin < 1e-9 {
-		xmax = xmin + 1.0;
-	}
-	let pad = ((ymax - ymin) * 0.05).max(1e-3);
-	ymin -= pad;
-	ymax += pad;
-	let sx = |x: f64| x0 + ((x - xmin) / (xmax - xmin) * (x1 - x0) as f64).round() as i64;
-	let sy = |y: f64| y1 - ((y - ymin) / (ymax - ymin) * (y1 - y0) as f64).round() as i64;
-	let grid = [230, 230, 230];
-	let axis = [40, 40, 40];
-	for t in nice_ticks(ymin, ymax, 6) {
-		let y = sy(t);
-		c.line((x0, y), (x1, y), grid, 1);
-		let s = fmt_tick(t);
-		c.text(x0 - 6 - 8 * s.len() as i64, y - 4, &s, axis);
-	}
-	for t in nice_ticks(xmin, xmax, 8) {
-		let x = sx(t);
-		c.line((x, y0), (x, y1), grid, 1);
-		let s = fmt_tick(t);
-		c.text(x - 4 * s.len() as i64, y1 + 6, &s, axis);
-	}
-	c.line((x0, y0), (x0, y1), axis, 1);
-	c.line((x0, y1), (x1, y1), axis, 1);
-	c.text(ox + ml, oy + 8, p.title, axis);
-	c.text(
-		(x0 + x1) / 2 - 4 * p.x_label.len() as i64,
-		y1 + 22,
-		p.x_label,
-		axis,
-	);
+fn draw_panel<DB: DrawingBackend>(
+	area: &DrawingArea<DB, plotters::coord::Shift>,
+	p: &Panel<'_>,
+) -> Result<()>
+where
+	DB::ErrorType: 'static,
+{
+	let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing `{}`: {e:?}", p.title);
+	let (xr, yr) = bounds(p);
+	let (y_lo, y_hi) = (yr.start, yr.end);
+	let mut chart = ChartBuilder::on(area)
+		.caption(p.title, ("sans-serif", 15))
+		.margin(12)
+		.x_label_area_size(32)
+		.y_label_area_size(48)
+		.build_cartesian_2d(xr, yr)
+		.map_err(err)?;
+	chart
+		.configure_mesh()
+		.x_desc(p.x_label)
+		.light_line_style(WHITE)
+		.draw()
+		.map_err(err)?;
 	if let Some(m) = p.marker_x {
-		c.dashed_vline(sx(m), y0, y1, [120, 120, 120]);
+		chart
+			.draw_series(LineSeries::new(
+				[(m, y_lo), (m, y_hi)],
+				BLACK.mix(0.4).stroke_width(1),
+			))
+			.map_err(err)?;
 	}
-	for (k, s) in p.series.iter().enumerate() {
-		for win in s.points.windows(2) {
-			c.line(
-				(sx(win[0].0), sy(win[0].1)),
-				(sx(win[1].0), sy(win[1].1)),
-				s.color,
-				2,
-			);
-		}
-		if s.points.len() == 1 {
-			let (x, y) = (sx(s.points[0].0), sy(s.points[0].1));
-			c.line((x - 2, y), (x + 2, y), s.color, 3);
-		}
-		let ly = y0 + 6 + 14 * k as i64;
-		let lx = x1 - 8 * 19;
-		c.line((lx, ly + 4), (lx + 18, ly + 4), s.color, 3);
-		c.text(lx + 24, ly, s.name, axis);
+	for s in &p.series {
+		let color = RGBColor(s.color[0], s.color[1], s.color[2]);
+		chart
+			.draw_series(LineSeries::new(
+				s.points.iter().copied(),
+				color.stroke_width(2),
+			))
+			.map_err(err)?
+			.label(s.name)
+			.legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
 	}
+	chart
+		.configure_series_labels()
+		.background_style(WHITE.mix(0.85))
+		.border_style(BLACK.mix(0.3))
+		.draw()
+		.map_err(err)?;
+	Ok(())
 }
 
-/// Renders panels side by side into a PNG file.
-pub fn render_png(path: &Path, panels: &[Panel<'_>], panel_w: usize, h: usize) -> Result<()> {
-	let w = panel_w * panels.len().max(1);
-	let mut c = Canvas::new(w, h);
-	for (i, p) in panels.iter().enumerate() {
-		draw_panel(&mut c, p, (i * panel_w) as i64, 0, panel_w as i64, h as i64);
+/// Renders panels side by side (each `panel_w` × `h` pixels) into an SVG file.
+pub fn render_svg(path: &Path, panels: &[Panel<'_>], panel_w: u32, h: u32) -> Result<()> {
+	let w = panel_w * (panels.len().max(1) as u32);
+	let root = SVGBackend::new(path, (w, h)).into_drawing_area();
+	root.fill(&WHITE)
+		.map_err(|e| anyhow!("drawing {}: {e:?}", path.display()))?;
+	for (area, p) in root
+		.split_evenly((1, panels.len().max(1)))
+		.iter()
+		.zip(panels)
+	{
+		draw_panel(area, p)?;
 	}
-	let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-	let mut enc = png::Encoder::new(std::io::BufWriter::new(f), w as u32, h as u32);
-	enc.set_color(png::ColorType::Rgb);
-	enc.set_depth(png::BitDepth::Eight);
-	let mut wr = enc.write_header().context("png header")?;
-	wr.write_image_data(&c.px).context("png data")?;
-	wr.finish().context("png finish")?;
-	Ok(())
+	root.present()
+		.map_err(|e| anyhow!("{e:?}"))
+		.with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 
+	fn panel(points: Vec<(f64, f64)>) -> Panel<'static> {
+		Panel {
+			title: "loss",
+			x_label: "epoch",
+			series: vec![Series {
+				name: "dev F1",
+				color: [214, 39, 40],
+				points,
+			}],
+			marker_x: Some(2.0),
+		}
+	}
+
 	#[test]
-	fn ticks_are_round_and_zero_has_no_sign() {
-		let t = nice_ticks(-0.004, 0.31, 6);
-		let labels: Vec<String> = t.iter().map(|&v| fmt_tick(v)).collect();
-		assert_eq!(labels, ["0", "0.10", "0.20", "0.30"]);
-		assert_eq!(fmt_tick(-0.0), "0");
+	fn bounds_hold_every_point_and_the_marker_with_padding() {
+		let (x, y) = bounds(&panel(vec![(1.0, 0.2), (3.0, 0.6)]));
+		assert!(x.start < 1.0 && x.end > 3.0);
+		assert!(y.start < 0.2 && y.end > 0.6);
+		let (_, flat) = bounds(&panel(vec![(1.0, 0.5)]));
+		assert_eq!(flat, 0.0..1.0);
+		let (_, empty) = bounds(&panel(vec![]));
+		assert_eq!(empty, 0.0..1.0);
+	}
+
+	#[test]
+	fn an_svg_chart_names_its_panels_and_series() {
+		let path = std::env::temp_dir().join(format!("veritas-curves-{}.svg", std::process::id()));
+		render_svg(
+			&path,
+			&[
+				panel(vec![(1.0, 0.9), (2.0, 0.95), (3.0, 0.94)]),
+				panel(vec![(1.0, 0.5)]),
+			],
+			400,
+			300,
+		)
+		.expect("renders");
+		let svg = std::fs::read_to_string(&path).expect("written");
+		assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+		let texts: Vec<&str> = svg
+			.split("<text")
+			.skip(1)
+			.filter_map(|t| t.split_once('>'))
+			.map(|(_, rest)| rest.split("</text>").next().unwrap_or_default().trim())
+			.collect();
+		for label in ["loss", "dev F1", "epoch"] {
+			assert!(texts.contains(&label), "`{label}` not among {texts:?}");
+		}
+		assert!(svg.contains("width=\"800\""));
+		let _ = std::fs::remove_file(&path);
 	}
 }
