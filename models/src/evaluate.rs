@@ -24,7 +24,8 @@ pub const VOICES_DEV: &str = "data/voices-dev-v1/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The out-of-distribution kinds that carry nothing to judge: the guard should take them out of
-/// scope. (`long` memos are judged: they must run and never be rejected.)
+/// scope. (`long` memos must run and never be rejected; a guard with `truncated` takes them out
+/// of scope too.)
 pub const NO_SIGNAL_KINDS: [&str; 4] = [
 	"reference-only",
 	"one-two-words",
@@ -183,8 +184,8 @@ pub struct OodRow {
 
 /// Classifies the inputs through the engine and counts the votes per kind.
 pub fn ood_rows(engine: &Engine, set: &str, inputs: &[OodInput]) -> Result<Vec<OodRow>> {
-	let refs: Vec<&str> = inputs.iter().map(|i| i.text.as_str()).collect();
-	let out = engine.classify(&refs)?;
+	let bytes: Vec<&[u8]> = inputs.iter().map(|i| i.text.as_bytes()).collect();
+	let out = engine.classify_model_inputs(&bytes)?;
 	let positive = engine.manifest().positive_index() as u8;
 	let mut rows: BTreeMap<&str, OodRow> = BTreeMap::new();
 	for (i, c) in inputs.iter().zip(&out) {
@@ -209,30 +210,33 @@ pub fn ood_rows(engine: &Engine, set: &str, inputs: &[OodInput]) -> Result<Vec<O
 /// examples) decide the input guard's abstentions.
 pub fn predict(engine: &Engine, embs: &[Vec<f32>], inputs: &[String]) -> Result<Vec<Prediction>> {
 	let m = engine.manifest();
-	let truncated: Vec<bool> = match engine.guard() {
+	// (empty, truncated) per input, as the engine tokenizes it; only a guard reads them.
+	let cuts: Vec<(bool, bool)> = match engine.guard() {
 		Some(_) => {
 			let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
 			engine
 				.encoder()
 				.tokenize(&refs)?
 				.iter()
-				.map(|t| t.truncated)
+				.map(|t| (t.empty, t.truncated))
 				.collect()
 		},
-		None => vec![false; inputs.len()],
+		None => vec![(false, false); inputs.len()],
 	};
 	Ok(embs
 		.iter()
 		.zip(inputs)
-		.zip(truncated)
-		.map(|((e, input), cut)| {
+		.zip(cuts)
+		.map(|((e, input), (empty, cut))| {
 			let (label, score, reason) = engine.decide(e);
+			// As the engine: an empty text is flagged empty, not out of scope.
+			let out_of_scope = !empty && engine.out_of_scope(input, cut);
 			Prediction {
 				label: label as usize,
 				score,
 				reason: reason as usize,
-				abstain: score.abs_diff(m.threshold) < m.abstain_margin
-					|| engine.out_of_scope(input, cut),
+				abstain: out_of_scope || score.abs_diff(m.threshold) < m.abstain_margin,
+				out_of_scope,
 			}
 		})
 		.collect())
@@ -554,6 +558,18 @@ pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<SealedScore> {
 	Ok(out)
 }
 
+/// One labelled dev memo as `operating-point` weighs it.
+struct DevMemo {
+	/// Label and score (guard not applied).
+	scored: Scored,
+	/// Its words, for the guard candidates.
+	words: WordCount,
+	/// Cut at `max_len`.
+	truncated: bool,
+	/// Out of scope by the model's own manifest guard (or empty).
+	own_out_of_scope: bool,
+}
+
 /// What `operating-point` found.
 #[derive(Clone, Debug, Serialize)]
 pub struct OperatingReport {
@@ -569,16 +585,22 @@ pub struct OperatingReport {
 	pub guard: GuardChoice,
 	/// The chosen threshold and margin, with the guard applied.
 	pub point: operating::OperatingPoint,
+	/// Labelled dev memos whose score lies within the backend drift of an edge of the chosen
+	/// band (one backend may approve or reject them where another abstains).
+	pub near_edges: usize,
 	/// The model's own point on the same sets, for comparison.
 	pub current: operating::OperatingPoint,
 }
 
 /// Chooses the input guard, then the threshold and margin, on the dev sets (never the sealed
-/// set): `v8 dev`, `retired_test` and `voices_dev` for the costs, `ood_dev` for the guard.
+/// set): `v8 dev`, `retired_test` and `voices_dev` for the costs, `ood_dev` for the guard
+/// (`guard_truncated`: memos longer than `max_len` are out of scope too). The model's own point
+/// (`current`) is costed with the model's own guard.
 pub fn operating_point(
 	paths: &EvalPaths,
 	costs: &Costs,
 	guard_budget: f64,
+	guard_truncated: bool,
 	step: u16,
 ) -> Result<OperatingReport> {
 	let opts = EngineOptions {
@@ -597,7 +619,7 @@ pub fn operating_point(
 		},
 		engine.encoder().tokenizer(),
 	);
-	let mut labelled: Vec<(String, Vec<(Scored, WordCount)>)> = Vec::new();
+	let mut labelled: Vec<(String, Vec<DevMemo>)> = Vec::new();
 	let mut drift_texts: Vec<String> = Vec::new();
 	for set in [EvalSet::Dev, EvalSet::RetiredTest, EvalSet::VoicesDev] {
 		let path = set.path(&paths.data, &paths.models);
@@ -610,18 +632,26 @@ pub fn operating_point(
 			paths.cache.as_deref(),
 			set.name(),
 		)?;
+		let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+		let toks = engine.encoder().tokenize(&refs)?;
 		let rows = ex
 			.iter()
 			.zip(&embs)
 			.zip(&inputs)
-			.map(|((e, emb), input)| {
+			.zip(&toks)
+			.map(|(((e, emb), input), t)| {
 				let (_, score, _) = engine.decide(emb);
 				let scored = Scored {
 					illicit: e.label_index() == data::POSITIVE,
 					score,
 					out_of_scope: false,
 				};
-				(scored, counter.count(input))
+				DevMemo {
+					scored,
+					words: counter.count(input),
+					truncated: t.truncated,
+					own_out_of_scope: t.empty || engine.out_of_scope(input, t.truncated),
+				}
 			})
 			.collect();
 		// Drift on every hand-written memo and the first 500 of each generated set.
@@ -641,12 +671,15 @@ pub fn operating_point(
 		.collect();
 	let all_counts: Vec<WordCount> = labelled
 		.iter()
-		.flat_map(|(_, rows)| rows.iter().map(|r| r.1))
+		.flat_map(|(_, rows)| rows.iter().map(|r| r.words))
 		.collect();
-	let guard = operating::choose_guard(&ood_counts, &NO_SIGNAL_KINDS, &all_counts, guard_budget);
-	// The drift between backends bounds the margin from below.
-	let refs: Vec<&str> = drift_texts.iter().map(String::as_str).collect();
-	let fast = engine.classify(&refs)?;
+	let mut guard =
+		operating::choose_guard(&ood_counts, &NO_SIGNAL_KINDS, &all_counts, guard_budget);
+	guard.truncated = guard_truncated;
+	// The drift between backends bounds the margin from below. The texts are model inputs, as
+	// the worker passes them.
+	let bytes: Vec<&[u8]> = drift_texts.iter().map(String::as_bytes).collect();
+	let fast = engine.classify_model_inputs(&bytes)?;
 	let candle = Engine::load(
 		&paths.model,
 		EngineOptions {
@@ -654,7 +687,7 @@ pub fn operating_point(
 			..opts
 		},
 	)?
-	.classify(&refs)?;
+	.classify_model_inputs(&bytes)?;
 	let backend_drift = fast
 		.iter()
 		.zip(&candle)
@@ -667,31 +700,42 @@ pub fn operating_point(
 		.map(|(name, rows)| {
 			let memos = rows
 				.iter()
-				.map(|(s, c)| Scored {
+				.map(|r| Scored {
 					out_of_scope: operating::out_of_scope(
-						c,
+						&r.words,
 						guard.min_words,
 						guard.min_english_permille,
-					),
-					..*s
+					) || (guard.truncated && r.truncated),
+					..r.scored
 				})
 				.collect();
 			(name.clone(), memos)
 		})
 		.collect();
 	let point = operating::choose(&sets, costs, min_margin, step);
+	let near_edges = operating::near_edges(&sets, point.threshold, point.margin, backend_drift);
 	let current_sets: Vec<(String, Vec<Scored>)> = labelled
 		.iter()
-		.map(|(name, rows)| (name.clone(), rows.iter().map(|r| r.0).collect()))
+		.map(|(name, rows)| {
+			let memos = rows
+				.iter()
+				.map(|r| Scored {
+					out_of_scope: r.own_out_of_scope,
+					..r.scored
+				})
+				.collect();
+			(name.clone(), memos)
+		})
 		.collect();
 	let current = operating::evaluate(&current_sets, costs, m.threshold, m.abstain_margin);
 	Ok(OperatingReport {
 		costs: *costs,
 		backend_drift,
-		drift_texts: refs.len(),
+		drift_texts: bytes.len(),
 		min_margin,
 		guard,
 		point,
+		near_edges,
 		current,
 	})
 }

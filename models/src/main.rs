@@ -275,6 +275,10 @@ struct OperatingPointArgs {
 	/// Share of the labelled dev memos the input guard may take out of scope (they abstain).
 	#[arg(long, default_value_t = 0.01)]
 	guard_budget: f64,
+	/// Judge memos longer than the model reads (by default they are out of scope: the model
+	/// would read only their first `max_len` tokens).
+	#[arg(long)]
+	judge_truncated: bool,
 	/// Grid step of thresholds and margins (score units).
 	#[arg(long, default_value_t = 50)]
 	step: u16,
@@ -601,28 +605,38 @@ fn operating_point(a: OperatingPointArgs) -> Result<()> {
 	if !(0.0..=1.0).contains(&a.guard_budget) {
 		bail!("--guard-budget {} is not a share in 0..=1", a.guard_budget);
 	}
-	let r = evaluate::operating_point(&paths, &costs, a.guard_budget, a.step)?;
+	let r = evaluate::operating_point(&paths, &costs, a.guard_budget, !a.judge_truncated, a.step)?;
 	println!(
 		"backend drift (fast vs candle, {} dev texts): {} score units -> margin floor {}",
 		r.drift_texts, r.backend_drift, r.min_margin
 	);
 	let g = &r.guard;
 	println!(
-		"input guard: min {} English words, min {} per mille English; labelled dev memos out of \
-		 scope {:.2}%",
+		"input guard: min {} English words, min {} per mille English{}; labelled dev memos out \
+		 of scope {:.2}%",
 		g.min_words,
 		g.min_english_permille,
+		if g.truncated {
+			", longer than max_len"
+		} else {
+			""
+		},
 		g.labelled_out_of_scope * 100.0
 	);
 	for (kind, n, share) in &g.kinds {
 		println!("  {kind:<15} n={n:3} out of scope {:.1}%", share * 100.0);
 	}
 	for (label, p) in [("current", &r.current), ("chosen", &r.point)] {
+		// With a margin of 0 a score below the threshold approves; else one at most t - m.
+		let approve_up_to = match p.margin {
+			0 => p.threshold.saturating_sub(1),
+			m => p.threshold.saturating_sub(m),
+		};
 		println!(
-			"{label}: threshold {} margin {} (approve <= {}, reject >= {}), mean cost {:.4}",
+			"{label}: threshold {} margin {} (approve <= {approve_up_to}, reject >= {}), mean \
+			 cost {:.4}",
 			p.threshold,
 			p.margin,
-			p.threshold.saturating_sub(p.margin),
 			p.threshold.saturating_add(p.margin),
 			p.cost
 		);
@@ -644,6 +658,10 @@ fn operating_point(a: OperatingPointArgs) -> Result<()> {
 			);
 		}
 	}
+	println!(
+		"labelled dev memos within the drift of an edge of the chosen band: {}",
+		r.near_edges
+	);
 	if let Some(out) = &a.out {
 		std::fs::write(out, serde_json::to_string_pretty(&r)? + "\n")
 			.with_context(|| format!("writing {}", out.display()))?;

@@ -9,7 +9,10 @@
 //! honest sender a resubmission, for an illicit one a payout stopped but not named.
 //! [`Costs`] prices the three, per rate, and [`choose`] picks the point of least mean cost over
 //! the dev sets, with a margin no smaller than three times the score drift measured between
-//! backends, so that hardware never splits a vote.
+//! backends, so that hardware never turns an Approve into a Reject, and with both edges of the
+//! band that far from the ends of the scale, where saturated scores pile up. (A memo whose score
+//! lies within the drift of an edge can still get Approve from one backend and Abstain from
+//! another; the report counts how many dev memos lie there.)
 //!
 //! The input guard is chosen first, by a rule fixed in advance ([`choose_guard`]): within a
 //! budget of labelled dev memos it may take out of scope (they abstain), the guard that takes
@@ -200,7 +203,8 @@ pub fn evaluate(
 
 /// The point of least mean cost over `sets` (each set weighs the same, whatever its size):
 /// thresholds on a grid of `step` score units, margins `min_margin` and the grid's steps above
-/// it, the band inside 0..=10000. Ties go to the smaller margin, then the lower threshold.
+/// it, both edges of the band at least `min_margin` inside 0..=10000. Ties go to the smaller
+/// margin, then the lower threshold.
 pub fn choose(
 	sets: &[(String, Vec<Scored>)],
 	costs: &Costs,
@@ -213,7 +217,15 @@ pub fn choose(
 	let mut best: Option<OperatingPoint> = None;
 	for margin in margins {
 		for threshold in (0..=10_000u16).step_by(step.into()) {
-			if threshold < margin || u32::from(threshold) + u32::from(margin) > 10_000 {
+			// Both edges of the band stay `min_margin` away from the ends of the scale, where
+			// saturated scores pile up: an edge at 0 would split Approve and Abstain between
+			// backends whose scores differ by a unit there.
+			let (approve_edge, reject_edge) = (
+				i32::from(threshold) - i32::from(margin),
+				i32::from(threshold) + i32::from(margin),
+			);
+			if approve_edge < i32::from(min_margin) || reject_edge > 10_000 - i32::from(min_margin)
+			{
 				continue;
 			}
 			let p = evaluate(sets, costs, threshold, margin);
@@ -223,6 +235,32 @@ pub fn choose(
 		}
 	}
 	best.unwrap_or_else(|| evaluate(sets, costs, 5_000, min_margin))
+}
+
+/// Memos of `sets` whose score lies within `drift` of an edge of the band (`threshold` ±
+/// `margin`): a backend `drift` units away could vote differently on them (0 without drift).
+pub fn near_edges(
+	sets: &[(String, Vec<Scored>)],
+	threshold: u16,
+	margin: u16,
+	drift: u16,
+) -> usize {
+	if drift == 0 {
+		return 0;
+	}
+	let (d, approve, reject) = (
+		i32::from(drift),
+		i32::from(threshold) - i32::from(margin),
+		i32::from(threshold) + i32::from(margin),
+	);
+	sets.iter()
+		.flat_map(|(_, memos)| memos.iter())
+		.filter(|m| !m.out_of_scope)
+		.filter(|m| {
+			let s = i32::from(m.score);
+			(approve - d < s && s <= approve + d) || (reject - d <= s && s < reject + d)
+		})
+		.count()
 }
 
 /// A candidate input guard and what it does on dev.
@@ -236,6 +274,9 @@ pub struct GuardChoice {
 	pub kinds: Vec<(String, usize, f64)>,
 	/// Share of the labelled dev memos it takes out of scope.
 	pub labelled_out_of_scope: f64,
+	/// Memos longer than the model reads are out of scope too (a policy the caller sets; the
+	/// rule above does not choose it).
+	pub truncated: bool,
 }
 
 /// Whether `c` falls short of the guard (`min_words`, `min_english_permille`).
@@ -268,6 +309,7 @@ fn guard_choice(
 		min_english_permille,
 		kinds,
 		labelled_out_of_scope: ratio(labelled.iter().filter(|c| oos(c)).count(), labelled.len()),
+		truncated: false,
 	}
 }
 
@@ -375,12 +417,44 @@ mod tests {
 	}
 
 	#[test]
+	fn no_edge_sits_on_the_pile_of_saturated_scores() {
+		// Legit memos saturate at 0; an illicit one escapes at 20. An edge at 0 would approve
+		// only the legit pile, but a backend a unit apart would abstain on it: the edge must
+		// stay the floor away from 0, and the escape is approved.
+		let mut memos: Vec<Scored> = (0..20).map(|_| memo(false, 0)).collect();
+		memos.push(memo(true, 20));
+		memos.extend((0..20).map(|_| memo(true, 9_000)));
+		let p = choose(&[("dev".into(), memos)], &Costs::default(), 30, 25);
+		assert!(p.threshold - p.margin >= 30, "{p:?}");
+		assert_eq!(p.sets[0].1.wrong_approvals, 1, "{p:?}");
+	}
+
+	#[test]
+	fn memos_near_an_edge_are_counted_within_the_drift() {
+		let memos = vec![
+			memo(false, 0),
+			memo(false, 99),
+			memo(false, 100),
+			memo(false, 101),
+			memo(true, 899),
+			memo(true, 900),
+			memo(true, 5_000),
+		];
+		let sets = vec![("dev".to_string(), memos)];
+		// Band 100..900: approve <= 100, reject >= 900.
+		assert_eq!(near_edges(&sets, 500, 400, 1), 4);
+		assert_eq!(near_edges(&sets, 500, 400, 0), 0);
+	}
+
+	#[test]
 	fn the_margin_never_falls_below_the_floor() {
 		let memos: Vec<Scored> = (0..100)
 			.map(|i| memo(i % 2 == 0, (i * 100) as u16))
 			.collect();
 		let p = choose(&[("dev".into(), memos)], &Costs::default(), 333, 50);
 		assert!(p.margin >= 333, "{p:?}");
+		assert!(p.threshold - p.margin >= 333, "{p:?}");
+		assert!(p.threshold + p.margin <= 10_000 - 333, "{p:?}");
 	}
 
 	#[test]

@@ -18,6 +18,8 @@ pub struct Prediction {
 	pub reason: usize,
 	/// Abstains.
 	pub abstain: bool,
+	/// Abstains because the input guard finds the memo out of scope.
+	pub out_of_scope: bool,
 }
 
 /// Detection rate of one reason category (all its examples share one label).
@@ -96,11 +98,13 @@ pub struct SetReport {
 	pub reason_agreement: f64,
 }
 
-/// Per reason code (index of [`crate::data::reason_codes`]): whether it names an illicit
-/// category.
-fn reason_sides() -> Vec<bool> {
-	std::iter::once(false)
-		.chain(crate::templates::categories().iter().map(|c| c.illicit))
+/// Per reason code of `reason_codes` (the model's, by name): whether it names an illicit
+/// category (`none` and unknown codes do not).
+fn reason_sides(reason_codes: &[String]) -> Vec<bool> {
+	let cats = crate::templates::categories();
+	reason_codes
+		.iter()
+		.map(|code| cats.iter().any(|c| c.illicit && c.name == code))
 		.collect()
 }
 
@@ -220,13 +224,14 @@ pub fn set_report(
 			(true, _) => {
 				chain.abstentions += 1;
 				chain.abstentions_illicit += usize::from(illicit);
+				chain.out_of_scope += usize::from(q.out_of_scope);
 			},
 			(false, false) if illicit => chain.wrong_approvals += 1,
 			(false, true) if !illicit => chain.wrong_rejections += 1,
 			_ => {},
 		}
 	}
-	let illicit_reason = reason_sides();
+	let illicit_reason = reason_sides(reason_codes);
 	let agree = pred
 		.iter()
 		.filter(|q| illicit_reason.get(q.reason).copied().unwrap_or(false) == (q.label == POSITIVE))
@@ -431,16 +436,35 @@ pub fn markdown(r: &Report) -> String {
 		};
 		let _ = writeln!(
 			o,
-			"| {} | {} | {} | {} | {} |",
+			"| {} | {} | {} | {} ({} out of scope) | {} |",
 			s.name,
 			rate(c.wrong_approvals, c.illicit),
 			rate(c.wrong_rejections, c.legit),
 			rate(c.abstentions, c.legit + c.illicit),
+			c.out_of_scope,
 			pct(s.reason_agreement)
 		);
 	}
 	if let Some(g) = &r.input_guard {
-		let _ = writeln!(o, "\nInput guard: a memo with fewer than {} English words, or under {}‰ English words, is out of scope (abstain).", g.min_words, g.min_english_permille);
+		let mut rules = Vec::new();
+		if g.min_words > 0 {
+			rules.push(format!("fewer than {} English words", g.min_words));
+		}
+		if g.min_english_permille > 0 {
+			rules.push(format!("under {}‰ English words", g.min_english_permille));
+		}
+		if g.truncated {
+			rules.push("longer than the model reads".to_string());
+		}
+		let _ = writeln!(
+			o,
+			"\nInput guard: a memo with {} is out of scope (abstain).",
+			if rules.is_empty() {
+				"nothing".to_string()
+			} else {
+				rules.join(", or ")
+			}
+		);
 	}
 	if !r.ood.is_empty() {
 		let _ = writeln!(o, "\n## Inputs no template makes\n");
@@ -586,7 +610,7 @@ pub fn markdown(r: &Report) -> String {
 		let _ = writeln!(o, "\n## Training\n");
 		let _ = writeln!(
 			o,
-			"Curves: `curves.csv`, `curves.png`. Summary (`training.json`):\n"
+			"Curves: `curves.csv`, `curves.svg` (`curves.png` for models trained before v7's tooling). Summary (`training.json`):\n"
 		);
 		let _ = writeln!(
 			o,

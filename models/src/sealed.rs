@@ -38,10 +38,32 @@ pub fn times_scored(dir: &Path) -> Result<u32> {
 	})
 }
 
+/// The set's `SCORES.md`, `None` before the first scoring; any other read error is an error
+/// (an unreadable history must never pass for an empty one).
+fn read_scores(dir: &Path) -> Result<Option<String>> {
+	let scores = dir.join("SCORES.md");
+	match std::fs::read_to_string(&scores) {
+		Ok(text) => Ok(Some(text)),
+		Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+		Err(e) => Err(e).with_context(|| format!("reading {}", scores.display())),
+	}
+}
+
+/// Whether `path` lies inside the sealed set's folder `sealed_dir` (both resolved; a path that
+/// does not exist is not inside).
+pub fn is_inside(path: &Path, sealed_dir: &Path) -> bool {
+	match (
+		std::fs::canonicalize(path),
+		std::fs::canonicalize(sealed_dir),
+	) {
+		(Ok(p), Ok(d)) => p.starts_with(d),
+		_ => false,
+	}
+}
+
 /// Refuses when `model_hash` was scored on the set in `dir` before.
 pub fn check_not_scored(dir: &Path, model_hash: &str) -> Result<()> {
-	let scores = dir.join("SCORES.md");
-	if let Ok(text) = std::fs::read_to_string(&scores) {
+	if let Some(text) = read_scores(dir)? {
 		if let Some(line) = text.lines().find(|l| l.contains(model_hash)) {
 			bail!(
 				"model {model_hash} was scored on {} before:\n  {line}\nA second scoring of the \
@@ -72,7 +94,7 @@ pub fn record_scoring(dir: &Path, date: &str, row: &str) -> Result<u32> {
 		.collect();
 	std::fs::write(&readme, updated).with_context(|| format!("writing {}", readme.display()))?;
 	let scores = dir.join("SCORES.md");
-	let mut table = std::fs::read_to_string(&scores).unwrap_or_else(|_| SCORES_HEADER.into());
+	let mut table = read_scores(dir)?.unwrap_or_else(|| SCORES_HEADER.into());
 	table.push_str(&format!("| {n} | {date} | {row} |\n"));
 	std::fs::write(&scores, table).with_context(|| format!("writing {}", scores.display()))?;
 	Ok(n)
@@ -116,6 +138,18 @@ mod tests {
 		));
 		let err = check_not_scored(&d, "0xaaaa").expect_err("scored before");
 		assert!(err.to_string().contains("scored on"), "{err}");
+		let _ = std::fs::remove_dir_all(&d);
+	}
+
+	#[test]
+	fn paths_inside_the_sealed_folder_are_recognised() {
+		let d = sealed_dir("inside");
+		let f = d.join("test.jsonl");
+		std::fs::write(&f, "").expect("file");
+		assert!(is_inside(&f, &d));
+		assert!(is_inside(&d.join(".").join("test.jsonl"), &d));
+		assert!(!is_inside(&std::env::temp_dir(), &d));
+		assert!(!is_inside(&d.join("missing.jsonl"), &d));
 		let _ = std::fs::remove_dir_all(&d);
 	}
 

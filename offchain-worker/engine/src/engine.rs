@@ -18,8 +18,9 @@ pub struct Flags {
 	pub lossy_utf8: bool,
 	/// The text holds no token besides the special ones.
 	pub empty: bool,
-	/// The manifest's input guard finds the text unfit to judge (too few English words, or
-	/// mostly another language; see [`crate::guard`]); the result abstains.
+	/// The manifest's input guard finds the text unfit to judge (too few English words, mostly
+	/// another language, or longer than `max_len` when the guard says so; see
+	/// [`crate::guard`]); the result abstains.
 	pub out_of_scope: bool,
 }
 

@@ -11,7 +11,11 @@
 //! [`InputGuard::min_words`] English words, or when English words are less than
 //! [`InputGuard::min_english_permille`] ‰ of its words, or, with [`InputGuard::truncated`], when
 //! it is longer than the model reads. All three depend only on the text and the pinned
-//! tokenizer, so every validator reaches the same answer.
+//! tokenizer, so every validator reaches the same answer (the letter classes come from Rust's
+//! Unicode tables; nodes built by toolchains years apart could differ on a letter assigned in
+//! between). A one-letter word ("a", "I", the "t" of "don't") counts as a word and never as an
+//! English one, which lowers the share of very short memos: the published threshold was chosen
+//! with that count, so changing it is a new rule, not a fix.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

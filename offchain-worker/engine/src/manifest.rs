@@ -26,6 +26,10 @@
 //! redirected to another folder with [`crate::EngineOptions::base_dir`]; they are then looked up
 //! by file name in that folder. The redirection does not change the model hash.
 //!
+//! Optional fields: `input` (`memo` or `text`), `reasons_by_label` (which reason codes each label
+//! may carry) and `input_guard` (which texts the model does not judge, [`crate::guard`]); each
+//! is omitted when absent, so a manifest without it keeps its bytes and its hash.
+//!
 //! ## Model hash
 //!
 //! `model_hash = SHA-256(`

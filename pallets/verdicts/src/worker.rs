@@ -11,7 +11,8 @@
 //! 2. gives the classifier exactly each case's own text — a transfer's memo, a record's text —
 //!    in one `classify_batch` host call;
 //! 3. turns each result into a [`Vote`] with the chain's threshold and abstain margin
-//!    ([`ModelInfo::choice`]) and the engine's reason code, and
+//!    ([`ModelInfo::choice`]) and the engine's reason code — `Abstain`, whatever the score, for
+//!    a text the engine flags empty or out of its model's scope — and
 //! 4. submits one signed `attest_batch`.
 //!
 //! One signed extrinsic per block: the nonce comes from chain state, so while a submitted batch
