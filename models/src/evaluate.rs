@@ -287,6 +287,22 @@ pub struct EvalPaths {
 	pub cache: Option<PathBuf>,
 }
 
+impl EvalPaths {
+	/// Engine options that find the base encoder where these paths say.
+	pub fn engine_options(&self) -> EngineOptions {
+		EngineOptions {
+			base_dir: self.base.clone(),
+			..Default::default()
+		}
+	}
+
+	/// Loads the model directory with `opts`.
+	pub fn load_model(&self, opts: EngineOptions) -> Result<Engine> {
+		Engine::load(&self.model, opts)
+			.with_context(|| format!("loading model {}", self.model.display()))
+	}
+}
+
 /// A loaded set with the engine's predictions.
 struct Scoring {
 	set: EvalSet,
@@ -394,12 +410,8 @@ pub fn eval_dev(
 	ablations: &[(String, PathBuf)],
 	write: bool,
 ) -> Result<Report> {
-	let opts = EngineOptions {
-		base_dir: paths.base.clone(),
-		..Default::default()
-	};
-	let engine = Engine::load(&paths.model, opts.clone())
-		.with_context(|| format!("loading model {}", paths.model.display()))?;
+	let opts = paths.engine_options();
+	let engine = paths.load_model(opts.clone())?;
 	let m = engine.manifest().clone();
 	let (scored, errors) = score_sets(&engine, paths, wanted)?;
 	let ood_path = paths.models.join(OOD_DEV);
@@ -510,14 +522,7 @@ pub struct SealedScore {
 /// Scores the sealed test set once: refuses a model scored before, raises the set's count and
 /// appends to its `SCORES.md`, writes `sealed-test.json` into the model directory.
 pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<SealedScore> {
-	let engine = Engine::load(
-		&paths.model,
-		EngineOptions {
-			base_dir: paths.base.clone(),
-			..Default::default()
-		},
-	)
-	.with_context(|| format!("loading model {}", paths.model.display()))?;
+	let engine = paths.load_model(paths.engine_options())?;
 	let hash = format!(
 		"0x{}",
 		veritas_classifier::manifest::hex(&engine.model_hash())
@@ -603,12 +608,8 @@ pub fn operating_point(
 	guard_truncated: bool,
 	step: u16,
 ) -> Result<OperatingReport> {
-	let opts = EngineOptions {
-		base_dir: paths.base.clone(),
-		..Default::default()
-	};
-	let engine = Engine::load(&paths.model, opts.clone())
-		.with_context(|| format!("loading model {}", paths.model.display()))?;
+	let opts = paths.engine_options();
+	let engine = paths.load_model(opts.clone())?;
 	let m = engine.manifest().clone();
 	let fp = engine_fingerprint(&engine)?;
 	let counter = Guard::new(
@@ -680,14 +681,12 @@ pub fn operating_point(
 	// the worker passes them.
 	let bytes: Vec<&[u8]> = drift_texts.iter().map(String::as_bytes).collect();
 	let fast = engine.classify_model_inputs(&bytes)?;
-	let candle = Engine::load(
-		&paths.model,
-		EngineOptions {
+	let candle = paths
+		.load_model(EngineOptions {
 			backend: Backend::Candle,
 			..opts
-		},
-	)?
-	.classify_model_inputs(&bytes)?;
+		})?
+		.classify_model_inputs(&bytes)?;
 	let backend_drift = fast
 		.iter()
 		.zip(&candle)

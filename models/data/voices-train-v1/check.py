@@ -1,21 +1,21 @@
 #!/usr/bin/env python3
-"""Checks voices-train-v1 part A (train.jsonl next to this script). Stdlib only; runs no model.
+"""Checks voices-train-v1: the three parts' train.jsonl (stdlib only; never runs a model).
 
-Checks: valid JSON; fields and types; ids vt-a-NNNN unique; texts unique (case-insensitive),
-no transfer prefix or template syntax, 2-50 words; categories are exactly the eight legit
-categories of part A (salary, rent, invoice, utilities, retail, refund, donation, subscription),
-legit per `models/src/templates.rs`; family ids <category>/ta1..ta10 with 3 wordings each
-(240 memos); per family exactly one hard wording, voice scam-vocab-legit, and two different
-plain voices (bank-terse, messenger, long-form); hard == (voice is scam-vocab-legit).
+Per memo: valid JSON with exactly the fields id, text, label, category, family, voice, hard;
+ids vt-<part>-NNNN unique; texts unique (case-insensitive), trimmed, without a transfer prefix or
+template syntax, 2-50 words; the category one of its part's and the label the one
+`models/src/templates.rs` gives it; family ids <category>/t<part><k>, k in 1..families.
+Per family: 3 wordings, exactly one hard voice (legit: scam-vocab-legit; illicit: mixed or
+bland-illicit) and two different plain voices (bank-terse, messenger, long-form); `hard` is
+true exactly for the hard voices. Per part: every category has its number of families.
 
 Leakage filter: for every memo, the largest word-Jaccard (lowercased, words = runs of letters
 and digits) against
   (a) every wording in models/families/*.txt (first option of each [a|b], {slot}s dropped),
   (b) every memo in models/data/veritas-tx-v8/*.jsonl (text after the first ": "),
-  (c) models/data/voices-dev-v1/dev.jsonl and
-  (d) models/data/sealed-test-v1/test.jsonl.
-(c) and (d) are read programmatically only: this script prints only the max Jaccard against
-each and the ids of OUR memos at or above the bound, never their texts or ids.
+  (c) models/data/voices-dev-v1/dev.jsonl and (d) models/data/sealed-test-v1/test.jsonl.
+(c) and (d) are read programmatically only: the script prints only the max Jaccard against each
+and the ids of OUR memos at or above the bound, never their texts or ids.
 Every max must be below 0.5. Exit 0 when everything passes, 1 otherwise.
 """
 
@@ -27,22 +27,27 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+MODELS = os.path.normpath(os.path.join(HERE, "..", ".."))
 TEMPLATES_RS = os.path.join(MODELS, "src", "templates.rs")
 FAMILIES_GLOB = os.path.join(MODELS, "families", "*.txt")
 V8_GLOB = os.path.join(MODELS, "data", "veritas-tx-v8", "*.jsonl")
 DEV = os.path.join(MODELS, "data", "voices-dev-v1", "dev.jsonl")
 SEALED = os.path.join(MODELS, "data", "sealed-test-v1", "test.jsonl")
-TRAIN = os.path.join(HERE, "train.jsonl")
 
-CATS = ["salary", "rent", "invoice", "utilities", "retail", "refund", "donation", "subscription"]
-FAMILIES_PER_CATEGORY = 10
+# part -> (categories, families per category)
+PARTS = {
+    "a": (["salary", "rent", "invoice", "utilities", "retail", "refund", "donation",
+           "subscription"], 10),
+    "b": (["loan_repayment", "supply_chain", "medical", "family_support", "tax", "travel",
+           "investment_scam", "phishing"], 10),
+    "c": (["fake_airdrop", "ransomware", "darknet_goods", "money_laundering",
+           "sanctions_evasion", "romance_scam", "extortion", "impersonation", "bribery"], 9),
+}
 WORDINGS_PER_FAMILY = 3
-TOTAL = len(CATS) * FAMILIES_PER_CATEGORY * WORDINGS_PER_FAMILY
 BOUND = 0.5
 MIN_WORDS, MAX_WORDS = 2, 50
 PLAIN = {"bank-terse", "messenger", "long-form"}
-HARD = "scam-vocab-legit"
+HARD = {False: {"scam-vocab-legit"}, True: {"mixed", "bland-illicit"}}
 
 errors = []
 
@@ -125,13 +130,15 @@ class Index:
         return best, bi
 
 
-def check_rows(illicit):
+def check_part(part, illicit, ids, texts):
+    cats, n_fams = PARTS[part]
     fields = {"id": str, "text": str, "label": str, "category": str, "family": str,
               "voice": str, "hard": bool}
-    rows, ids, texts = [], set(), set()
+    rows = []
     fams = collections.defaultdict(list)
-    for n, raw in enumerate(open(TRAIN, encoding="utf-8"), 1):
-        w = f"train.jsonl:{n}"
+    path = os.path.join(HERE, f"part-{part}", "train.jsonl")
+    for n, raw in enumerate(open(path, encoding="utf-8"), 1):
+        w = f"part-{part}/train.jsonl:{n}"
         if not raw.strip():
             err(f"{w}: blank line")
             continue
@@ -147,7 +154,7 @@ def check_rows(illicit):
         if bad:
             err(f"{w}: wrong type for {bad}")
             continue
-        if not re.fullmatch(r"vt-a-\d{4}", r["id"]) or r["id"] in ids:
+        if not re.fullmatch(rf"vt-{part}-\d{{4}}", r["id"]) or r["id"] in ids:
             err(f"{w}: bad or duplicate id {r['id']!r}")
         ids.add(r["id"])
         t = r["text"]
@@ -162,36 +169,42 @@ def check_rows(illicit):
         if not MIN_WORDS <= nw <= MAX_WORDS:
             err(f"{w}: {nw} words")
         c = r["category"]
-        if c not in CATS or c not in illicit:
-            err(f"{w}: category {c!r} not in part A")
+        if c not in cats or c not in illicit:
+            err(f"{w}: category {c!r} not in part {part}")
             continue
-        if illicit[c] or r["label"] != "legit":
-            err(f"{w}: label {r['label']!r}, {c} must be legit")
-        m = re.fullmatch(r"([a-z_]+)/ta(\d+)", r["family"])
-        if not m or m.group(1) != c or not 1 <= int(m.group(2)) <= FAMILIES_PER_CATEGORY:
+        want = "illicit" if illicit[c] else "legit"
+        if r["label"] != want:
+            err(f"{w}: label {r['label']!r}, {c} is {want}")
+        m = re.fullmatch(rf"([a-z_]+)/t{part}(\d+)", r["family"])
+        if not m or m.group(1) != c or not 1 <= int(m.group(2)) <= n_fams:
             err(f"{w}: family {r['family']!r}")
-        v = r["voice"]
-        if v not in PLAIN | {HARD}:
-            err(f"{w}: unknown voice {v!r}")
-        if r["hard"] != (v == HARD):
+        v, hard = r["voice"], HARD[illicit[c]]
+        if v not in PLAIN | hard:
+            err(f"{w}: voice {v!r} on a {want} memo")
+        if r["hard"] != (v in hard):
             err(f"{w}: voice {v} with hard={r['hard']}")
         fams[r["family"]].append(r)
         rows.append(r)
-    if len(rows) != TOTAL:
-        err(f"{len(rows)} valid memos, want {TOTAL}")
+    total = len(cats) * n_fams * WORDINGS_PER_FAMILY
+    if len(rows) != total:
+        err(f"part {part}: {len(rows)} valid memos, want {total}")
     per_cat = collections.Counter(f.split("/")[0] for f in fams)
-    for c in CATS:
-        if per_cat[c] != FAMILIES_PER_CATEGORY:
-            err(f"{c}: {per_cat[c]} families, want {FAMILIES_PER_CATEGORY}")
+    for c in cats:
+        if per_cat[c] != n_fams:
+            err(f"{c}: {per_cat[c]} families, want {n_fams}")
     for f, rs in fams.items():
         vs = [r["voice"] for r in rs]
-        if len(rs) != WORDINGS_PER_FAMILY or vs.count(HARD) != 1 or len(set(vs)) != len(vs):
-            err(f"family {f}: voices {vs}, want one {HARD} + two different plain voices")
+        n_hard = sum(r["hard"] for r in rs)
+        if len(rs) != WORDINGS_PER_FAMILY or n_hard != 1 or len(set(vs)) != len(vs):
+            err(f"family {f}: voices {vs}, want one hard + two different plain voices")
     return rows
 
 
 def main():
-    rows = check_rows(categories())
+    illicit = categories()
+    ids, texts, rows = set(), set(), []
+    for part in PARTS:
+        rows += check_part(part, illicit, ids, texts)
     toks = [tokens(r["text"]) for r in rows]
 
     refs = family_and_v8_sets()
@@ -221,17 +234,13 @@ def main():
         if hits:
             err(f"{len(hits)} memo(s) at Jaccard >= {BOUND} vs {name}: {', '.join(hits)}")
 
-    print(f"train.jsonl (part A): {len(rows)} memos; {len(ref_sets)} distinct families/v8 wordings")
-    print(f"{'category':<14} {'n':>3} {'fams':>4} {'hard':>4} {'B':>2} {'M':>2} {'L':>2} {'short':>5} {'maxJ':>6}")
-    for c in CATS:
-        xs = [(j, r) for j, r, _ in res if r["category"] == c]
+    print(f"voices-train-v1: {len(rows)} memos; {len(ref_sets)} distinct families/v8 wordings")
+    for part in PARTS:
+        xs = [(j, r) for j, r, _ in res if r["id"].startswith(f"vt-{part}-")]
         vc = collections.Counter(r["voice"] for _, r in xs)
-        short = sum(len(r["text"].split()) <= 4 for _, r in xs)
-        print(f"{c:<14} {len(xs):>3} {len({r['family'] for _, r in xs}):>4} "
-              f"{sum(r['hard'] for _, r in xs):>4} {vc['bank-terse']:>2} {vc['messenger']:>2} "
-              f"{vc['long-form']:>2} {short:>5} {max((j for j, _ in xs), default=0):>6.3f}")
-    vc = collections.Counter(r["voice"] for r in rows)
-    print("voices: " + ", ".join(f"{v} {vc[v]}" for v in sorted(vc)))
+        print(f"part {part}: {len(xs)} memos, hard {sum(r['hard'] for _, r in xs)}, "
+              + ", ".join(f"{v} {vc[v]}" for v in sorted(vc))
+              + f"; max Jaccard vs families + v8 {max((j for j, _ in xs), default=0):.3f}")
     w = sorted(len(r["text"].split()) for r in rows)
     if w:
         print(f"length (words): min {w[0]}, median {w[len(w) // 2]}, max {w[-1]}; "
@@ -239,8 +248,6 @@ def main():
     if res:
         j, r, src = max(res, key=lambda x: x[0])
         print(f"max Jaccard vs families + v8: {j:.3f} ({r['id']}, {r['family']}, nearest {src})")
-        print("top 8: " + ", ".join(f"{r['id']} {j:.3f} [{s}]"
-                                    for j, r, s in sorted(res, key=lambda x: -x[0])[:8]))
     for name, (n, mx, hits) in blind.items():
         print(f"max Jaccard vs {name} ({n} distinct memos, texts not shown): {mx:.3f}; "
               f"our ids >= {BOUND}: {', '.join(hits) if hits else 'none'}")
