@@ -43,7 +43,7 @@ pub enum EvalSet {
 	#[value(name = "dev_first_pool")]
 	DevFirstPool,
 	/// The dev families written in the first pool's style ([`EvalSet::DevFirstPool`] plus the
-	/// families written for dev in that style afterwards, [`data::FIRST_STYLE_DEV_POOL`]) in a
+	/// families written for dev in that style afterwards, [`data::FIRST_STYLE_POOL`]) in a
 	/// dataset that keeps that pool in dev (veritas-tx-v7; since v8 it is `dev_first_pool`).
 	#[value(name = "dev_first_style")]
 	DevFirstStyle,
@@ -799,7 +799,7 @@ mod tests {
 		assert!(!first.keeps(&ex("no-index")));
 		assert!(EvalSet::Dev.keeps(&ex("rent/80")));
 		let style = EvalSet::DevFirstStyle;
-		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
+		let pool = data::first_style_pool("rent").expect("rent has a first-style pool");
 		assert!(style.keeps(&ex("rent/0")) && style.keeps(&ex("rent/23")));
 		assert!(style.keeps(&ex(&format!("rent/{}", pool.start))));
 		assert!(style.keeps(&ex(&format!("rent/{}", pool.end - 1))));
@@ -809,7 +809,7 @@ mod tests {
 	#[test]
 	fn dev_first_style_is_dev_first_pool_once_the_pool_is_in_train() {
 		let ex = rent_example;
-		let pool = data::first_style_dev_pool("rent").expect("rent has a first-style pool");
+		let pool = data::first_style_pool("rent").expect("rent has a first-style pool");
 		let v8_dev = vec![ex(0, "rent/3"), ex(1, "rent/30"), ex(2, "rent/5")];
 		let mut v7_dev = v8_dev.clone();
 		v7_dev.push(ex(3, &format!("rent/{}", pool.start)));

@@ -89,8 +89,8 @@ struct GenerateArgs {
 	/// test families are drawn from) and, when it goes to train, the first-style pool.
 	#[arg(long, default_value_t = GenOptions::default().first_pool_train_per_family)]
 	first_pool_train_per_family: usize,
-	/// Where the families written in the first pool's style for dev (`FIRST_STYLE_DEV_POOL` in
-	/// data.rs) go: `dev` (veritas-tx-v7) or `train` (veritas-tx-v8; dev keeps its other 100
+	/// Where the families written in the first pool's style for dev (`FIRST_STYLE_POOL` in
+	/// data/split.rs) go: `dev` (veritas-tx-v7) or `train` (veritas-tx-v8; dev keeps its other 100
 	/// families).
 	#[arg(long, value_enum, default_value_t = PoolSplit::of(GenOptions::default()))]
 	first_style_pool: PoolSplit,

@@ -23,8 +23,8 @@ use render::render;
 pub use render::{base58, ss58};
 use slots::fill;
 pub use split::{
-	family_index, family_splits, first_style_dev_pool, is_first_style, APPENDED_DEV_FAMILIES,
-	DEV_FAMILIES, DEV_POOL_END, FIRST_STYLE_DEV_POOL, FROZEN_FAMILIES, TEST_FAMILIES,
+	family_index, family_splits, first_style_pool, is_first_style, APPENDED_DEV_FAMILIES,
+	APPENDED_DEV_POOL_END, DEV_FAMILIES, FIRST_STYLE_POOL, FROZEN_FAMILIES, TEST_FAMILIES,
 };
 use styles::apply_style;
 pub use styles::ABBREV;
@@ -131,13 +131,13 @@ pub struct GenOptions {
 	/// the test families come from), so that appended families do not drown them out; the
 	/// count applies to every first-style training family ([`is_first_style`]).
 	pub first_pool_train_per_family: usize,
-	/// Send each category's [`FIRST_STYLE_DEV_POOL`] to train instead of dev (dev keeps the
+	/// Send each category's [`FIRST_STYLE_POOL`] to train instead of dev (dev keeps the
 	/// other families, test is unchanged).
 	pub first_style_pool_to_train: bool,
 }
 
 /// The published model's training set (`veritas-tx-v8`): first-style training families (the
-/// first pool's and, since v8, the [`FIRST_STYLE_DEV_POOL`]) at 30 examples, appended ones at 8.
+/// first pool's and the [`FIRST_STYLE_POOL`]) at 30 examples, appended ones at 8.
 impl Default for GenOptions {
 	fn default() -> Self {
 		Self {
@@ -185,7 +185,7 @@ pub fn generate_from(cats: &[Category], opts: &GenOptions) -> Dataset {
 	for (ci, cat) in cats.iter().enumerate() {
 		let mut splits = family_splits(opts.seed, ci, cat);
 		if opts.first_style_pool_to_train {
-			if let Some(pool) = first_style_dev_pool(cat.name) {
+			if let Some(pool) = first_style_pool(cat.name) {
 				let pool = pool.start.min(splits.len())..pool.end.min(splits.len());
 				splits[pool].fill(0);
 			}
@@ -343,7 +343,7 @@ mod tests {
 				now.name
 			);
 			let dev = appended.iter().filter(|&&s| s == 1).count();
-			let pool = first_style_dev_pool(now.name).map_or(0, |p| p.len());
+			let pool = first_style_pool(now.name).map_or(0, |p| p.len());
 			assert_eq!(dev, APPENDED_DEV_FAMILIES + pool, "{}", now.name);
 		}
 		let o = GenOptions {
@@ -361,8 +361,8 @@ mod tests {
 	#[test]
 	fn the_first_style_pool_goes_to_dev_and_leaves_earlier_splits_alone() {
 		for (ci, c) in categories().iter().enumerate() {
-			let Some(pool) = first_style_dev_pool(c.name) else {
-				panic!("{} has no FIRST_STYLE_DEV_POOL entry", c.name);
+			let Some(pool) = first_style_pool(c.name) else {
+				panic!("{} has no FIRST_STYLE_POOL entry", c.name);
 			};
 			assert_eq!(pool.end, c.families.len(), "{}: pool end", c.name);
 			let before = Category {
@@ -473,7 +473,7 @@ mod tests {
 	#[test]
 	fn first_style_dev_families_repeat_no_other_family() {
 		for cat in categories().iter() {
-			let Some(pool) = first_style_dev_pool(cat.name) else {
+			let Some(pool) = first_style_pool(cat.name) else {
 				continue;
 			};
 			let all: Vec<(usize, &str, HashSet<String>)> = cat
@@ -527,7 +527,7 @@ mod tests {
 		let (a, b) = (generate(&o), generate(&moved));
 		assert_eq!(a.test, b.test, "test must not change");
 		let in_pool = |e: &Example| {
-			first_style_dev_pool(&e.category)
+			first_style_pool(&e.category)
 				.is_some_and(|p| family_index(&e.family).is_some_and(|i| p.contains(&i)))
 		};
 		let pool_families: HashSet<&str> = a

@@ -13,19 +13,18 @@ pub const TEST_FAMILIES: usize = 4;
 /// Families per category that go to dev among the first [`FROZEN_FAMILIES`] (train gets the
 /// rest).
 pub const DEV_FAMILIES: usize = 2;
-/// Families per category whose split is frozen: families `0..FROZEN_FAMILIES` were split when
-/// the dataset had exactly that many (`veritas-tx-v2`) and keep that split, so the test split
-/// stays the same families however many are appended later.
+/// Families per category whose split is frozen: families `0..FROZEN_FAMILIES` are split among
+/// themselves only, so the test split stays the same families however many are appended.
 pub const FROZEN_FAMILIES: usize = 24;
 /// Families per category, among those appended after the first [`FROZEN_FAMILIES`], that go to
 /// dev (the rest go to train; appended families never go to test).
 pub const APPENDED_DEV_FAMILIES: usize = 2;
-/// Families per category when `veritas-tx-v3` was cut: the [`APPENDED_DEV_FAMILIES`] dev
-/// families were drawn from families `FROZEN_FAMILIES..` up to this count. Families appended
-/// after these go to train, so dev stays the same families in later dataset versions and a model
-/// trained on an earlier version never trained on a later dev family. A category missing here
-/// draws from all its appended families.
-pub const DEV_POOL_END: &[(&str, usize)] = &[
+/// Per category, the end of the pool that the [`APPENDED_DEV_FAMILIES`] dev families are drawn
+/// from (families `FROZEN_FAMILIES..end`). Families appended past it go to train, so dev stays
+/// the same families however many are appended, and no model trained on an older dataset
+/// trained on a newer one's dev family. A category missing here draws from all its appended
+/// families. (Which dataset version fixed each entry: `models/CHANGELOG.md`.)
+pub const APPENDED_DEV_POOL_END: &[(&str, usize)] = &[
 	("bribery", 42),
 	("darknet_goods", 44),
 	("donation", 43),
@@ -53,15 +52,12 @@ pub const DEV_POOL_END: &[(&str, usize)] = &[
 	("utilities", 40),
 ];
 
-/// Per category, the families appended for `veritas-tx-v7`: `start..end`, the category's family
-/// counts before and after. They were written in the style of the category's first
-/// [`FROZEN_FAMILIES`] families (the pool the test families come from; their writers saw only
-/// that pool's training families). In `veritas-tx-v7` every one went to dev, where with the first
-/// pool's own dev families they made the dev families that look like test ([`is_first_style`]);
-/// `veritas-tx-v8` sends them to train ([`super::GenOptions::first_style_pool_to_train`]), and
-/// [`family_splits`] still names their v7 split. Families appended after `end` go to train. A
-/// category missing here has no such pool.
-pub const FIRST_STYLE_DEV_POOL: &[(&str, usize, usize)] = &[
+/// Per category, families `start..end` written in the style of its first [`FROZEN_FAMILIES`]
+/// (the pool the test families come from; their writers saw only that pool's training
+/// families): [`is_first_style`] counts them with it. [`family_splits`] sends them to dev;
+/// [`super::GenOptions::first_style_pool_to_train`] (the default) moves them to train.
+/// Families appended after `end` go to train. A category missing here has no such pool.
+pub const FIRST_STYLE_POOL: &[(&str, usize, usize)] = &[
 	("bribery", 101, 110),
 	("darknet_goods", 103, 111),
 	("donation", 100, 109),
@@ -89,9 +85,9 @@ pub const FIRST_STYLE_DEV_POOL: &[(&str, usize, usize)] = &[
 	("utilities", 98, 107),
 ];
 
-/// The category's [`FIRST_STYLE_DEV_POOL`] families, if it has any.
-pub fn first_style_dev_pool(category: &str) -> Option<Range<usize>> {
-	FIRST_STYLE_DEV_POOL
+/// The category's [`FIRST_STYLE_POOL`] families, if it has any.
+pub fn first_style_pool(category: &str) -> Option<Range<usize>> {
+	FIRST_STYLE_POOL
 		.iter()
 		.find(|(name, _, _)| *name == category)
 		.map(|&(_, start, end)| start..end)
@@ -99,14 +95,14 @@ pub fn first_style_dev_pool(category: &str) -> Option<Range<usize>> {
 
 /// Whether family `index` of `category` is written in the style of the pool the test families
 /// come from: one of the category's first [`FROZEN_FAMILIES`] or of its
-/// [`FIRST_STYLE_DEV_POOL`].
+/// [`FIRST_STYLE_POOL`].
 pub fn is_first_style(category: &str, index: usize) -> bool {
-	index < FROZEN_FAMILIES || first_style_dev_pool(category).is_some_and(|p| p.contains(&index))
+	index < FROZEN_FAMILIES || first_style_pool(category).is_some_and(|p| p.contains(&index))
 }
 
-/// The category's [`DEV_POOL_END`] entry, if it has one.
-fn dev_pool_end(category: &str) -> Option<usize> {
-	DEV_POOL_END
+/// The category's [`APPENDED_DEV_POOL_END`] entry, if it has one.
+fn appended_dev_pool_end(category: &str) -> Option<usize> {
+	APPENDED_DEV_POOL_END
 		.iter()
 		.find(|(name, _)| *name == category)
 		.map(|&(_, end)| end)
@@ -126,9 +122,9 @@ pub fn family_index(family: &str) -> Option<usize> {
 /// category the first hard family is moved into test and the last one into train; for an
 /// odd-numbered category every hard family is moved into train.
 ///
-/// Families appended after those, up to the category's [`DEV_POOL_END`]: another seeded shuffle
+/// Families appended after those, up to the category's [`APPENDED_DEV_POOL_END`]: another seeded shuffle
 /// sends [`APPENDED_DEV_FAMILIES`] of them to dev and the rest to train. Families past the pool
-/// go to train, except the category's [`FIRST_STYLE_DEV_POOL`], which goes to dev whole. So
+/// go to train, except the category's [`FIRST_STYLE_POOL`], which goes to dev whole. So
 /// appending families never changes an existing family's split.
 pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> {
 	let total = cat.families.len();
@@ -170,14 +166,14 @@ pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> 
 			0
 		};
 	}
-	let pool_end = dev_pool_end(cat.name).map_or(total, |end| end.clamp(n, total));
+	let pool_end = appended_dev_pool_end(cat.name).map_or(total, |end| end.clamp(n, total));
 	let mut appended: Vec<usize> = (n..pool_end).collect();
 	let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (0xA99E_0000 + cat_index as u64));
 	appended.shuffle(&mut rng);
 	for &f in appended.iter().take(APPENDED_DEV_FAMILIES) {
 		split[f] = 1;
 	}
-	if let Some(pool) = first_style_dev_pool(cat.name) {
+	if let Some(pool) = first_style_pool(cat.name) {
 		let (start, end) = (pool.start.max(pool_end), pool.end.min(total));
 		if start < end {
 			split[start..end].fill(1);

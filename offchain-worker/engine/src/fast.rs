@@ -15,7 +15,7 @@
 //!   AVX2 and baseline x86-64, chosen at run time, bit-identical on all three;
 //! * f32 matmuls through `gemm` (the library candle uses on CPU; its AVX-512 micro-kernels are
 //!   enabled), threaded over the engine's pool, or **int8 linear layers** ([`crate::quant`],
-//!   [`Precision::Int8`]) with an AVX-512 VNNI micro-kernel.
+//!   [`Precision::Int8`]) with AVX-512 VNNI, AVX2 and portable integer micro-kernels.
 
 use crate::error::{EngineError, Result};
 use crate::kernels::{gelu_erf, layer_norm_rows, softmax_rows, Isa};
@@ -161,13 +161,8 @@ impl FastBert {
 		Ok(Self {
 			dims,
 			isa,
-			// VNNI is an AVX-512 extension: a run held to a lower instruction set gets the
-			// portable integer kernel too.
-			int8_kernel: if isa == Isa::Avx512 {
-				Int8Kernel::detect()
-			} else {
-				Int8Kernel::Portable
-			},
+			// A run held to a lower instruction set gets that set's integer kernel.
+			int8_kernel: Int8Kernel::for_isa(isa),
 			precision,
 			word,
 			pos,

@@ -192,6 +192,51 @@ fn max(a: f32, b: f32) -> f32 {
 	}
 }
 
+/// The index of the largest `|x|` (the first one on ties; 0 for an empty slice), over
+/// [`LANES`] lanes so that it vectorises.
+#[inline(always)]
+fn argmax_abs(xs: &[f32]) -> usize {
+	let mut best = [-1f32; LANES];
+	let mut at = [0u32; LANES];
+	let chunks = xs.chunks_exact(LANES);
+	let rest = chunks.remainder();
+	for (c, chunk) in chunks.enumerate() {
+		for i in 0..LANES {
+			let a = chunk[i].abs();
+			let better = a > best[i];
+			best[i] = if better { a } else { best[i] };
+			at[i] = if better {
+				(c * LANES + i) as u32
+			} else {
+				at[i]
+			};
+		}
+	}
+	let base = xs.len() - rest.len();
+	for (i, &v) in rest.iter().enumerate() {
+		if v.abs() > best[i] {
+			best[i] = v.abs();
+			at[i] = (base + i) as u32;
+		}
+	}
+	let mut j = 0;
+	for i in 1..LANES {
+		if best[i] > best[j] || (best[i] == best[j] && at[i] < at[j]) {
+			j = i;
+		}
+	}
+	at[j] as usize
+}
+
+#[inline(always)]
+fn min(a: f32, b: f32) -> f32 {
+	if a < b {
+		a
+	} else {
+		b
+	}
+}
+
 /// erf(x) for f32: rational approximation `x·P(x²)/Q(x²)` on [-4, 4] (|erf| = 1 in f32 beyond),
 /// the coefficients used by Eigen/XLA; max error a few ulp. Branch-free, so it vectorises.
 #[inline(always)]
@@ -299,30 +344,85 @@ multiversion! {
 	}
 }
 
+/// The int8 form of a matrix's rows, written by [`quantize_rows`].
+pub(crate) struct QuantizedRows {
+	/// Bytes per row in `q` (`k` rounded up for the micro-kernel).
+	pub stride: usize,
+	/// Outliers per row.
+	pub per_row: usize,
+	/// `rows · stride` bytes (rows may be padded past the matrix's with zeros).
+	pub q: Vec<u8>,
+	/// Per row: the step `s`.
+	pub scales: Vec<f32>,
+	/// Per row: the zero point `z`.
+	pub zeros: Vec<i32>,
+	/// Per row: `per_row` pairs `(k, a[m, k])`, largest `|a|` first.
+	pub outliers: Vec<(u32, f32)>,
+}
+
+impl QuantizedRows {
+	/// Room for `m` rows (the byte rows padded with zeros to `padded_m ≥ m`).
+	pub fn new(m: usize, padded_m: usize, stride: usize, per_row: usize) -> QuantizedRows {
+		QuantizedRows {
+			stride,
+			per_row,
+			q: vec![0; padded_m * stride],
+			scales: vec![0.0; m],
+			zeros: vec![0; m],
+			outliers: vec![(0, 0.0); m * per_row.max(1)],
+		}
+	}
+}
+
 multiversion! {
-	/// Per-row quantization for the int8 layers ([`crate::quant`]): each row of `a` (width `k`)
-	/// becomes `stride` bytes of `q`, `round(a / s) + 128` with `s = max |row| / 127` (1 for an
-	/// all-zero row) stored in `scales`.
-	fn quantize_rows(a: &[f32], k: usize, stride: usize, q: &mut [u8], scales: &mut [f32]) {
-		for ((row, out), scale) in a.chunks_exact(k).zip(q.chunks_exact_mut(stride)).zip(scales) {
-			let mut m = [0f32; LANES];
+	/// Per-row asymmetric quantization for the int8 layers ([`crate::quant`]). First the row's
+	/// `per_row` largest magnitudes go to `outliers` as `(index, value)` (the first index on
+	/// ties) and are set to 0. The rest of the row (width `k`) becomes `stride` bytes of `q`
+	/// (bytes past `k` and rows past `a`'s are left as they are),
+	/// `round(a / s) + z` clamped to `0..=255`, where `[lo, hi]` is its range widened to hold 0,
+	/// `s = (hi − lo) / 255` (1 for an all-zero row) and the zero point `z = round(−lo / s)`;
+	/// `s` goes to `scales`, `z` to `zeros`. A one-signed row (GELU outputs are ≥ −0.17) gets
+	/// the whole byte, twice the resolution of a symmetric grid.
+	fn quantize_rows(a: &[f32], k: usize, out: &mut QuantizedRows) {
+		let QuantizedRows { stride, per_row, q, scales, zeros, outliers } = out;
+		let (stride, per_row) = (*stride, *per_row);
+		let mut rest_of_row = vec![0f32; k];
+		let rows = a.chunks_exact(k).zip(q.chunks_exact_mut(stride));
+		let rows = rows.zip(outliers.chunks_exact_mut(per_row.max(1)));
+		for (((row, out), top), (scale, zero)) in rows.zip(scales.iter_mut().zip(zeros.iter_mut())) {
+			let top = &mut top[..per_row];
+			// The row's `per_row` largest magnitudes leave the row one by one (the first index
+			// on ties), to be multiplied in f32.
+			rest_of_row.copy_from_slice(row);
+			for slot in top.iter_mut() {
+				let j = argmax_abs(&rest_of_row);
+				*slot = (j as u32, rest_of_row[j]);
+				rest_of_row[j] = 0.0;
+			}
+			let row = &rest_of_row[..];
+			let mut hi = [0f32; LANES];
+			let mut lo = [0f32; LANES];
 			let chunks = row.chunks_exact(LANES);
 			let rest = chunks.remainder();
 			for c in chunks {
 				for i in 0..LANES {
-					m[i] = max(m[i], c[i].abs());
+					hi[i] = max(hi[i], c[i]);
+					lo[i] = min(lo[i], c[i]);
 				}
 			}
-			for (a, &v) in m.iter_mut().zip(rest) {
-				*a = max(*a, v.abs());
+			for ((h, l), &v) in hi.iter_mut().zip(lo.iter_mut()).zip(rest) {
+				*h = max(*h, v);
+				*l = min(*l, v);
 			}
-			let amax = reduce(m, max);
-			let s = if amax > 0.0 { amax / 127.0 } else { 1.0 };
+			let (hi, lo) = (reduce(hi, max), reduce(lo, min));
+			let s = if hi > lo { (hi - lo) / 255.0 } else { 1.0 };
 			let inv = 1.0 / s;
+			let z = (-lo * inv).round_ties_even().clamp(0.0, 255.0);
 			for (o, &v) in out.iter_mut().zip(row) {
-				*o = ((v * inv).round_ties_even().clamp(-127.0, 127.0) + 128.0) as u8;
+				*o = ((v * inv).round_ties_even() + z).clamp(0.0, 255.0) as u8;
 			}
 			*scale = s;
+			*zero = z as i32;
 		}
 	}
 }

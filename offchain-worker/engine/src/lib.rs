@@ -21,7 +21,7 @@
 //!   the matmul, vectorised GELU/softmax/layer norm dispatched at run time on AVX-512, AVX2 or
 //!   baseline x86-64) — same numerics, checked against the reference embeddings. Its linear
 //!   layers run in f32 (`gemm`) or, with [`EngineOptions::precision`] = [`Precision::Int8`], in
-//!   int8 ([`quant`], AVX-512 VNNI).
+//!   int8 ([`quant`]: AVX-512 VNNI, AVX2 or portable, the same bits).
 //! * `candle`: candle-transformers' stock `BertModel`, batches padded to their longest text. The
 //!   only backend on CUDA (`cuda` cargo feature).
 

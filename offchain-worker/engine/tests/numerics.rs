@@ -7,8 +7,9 @@ use tokenizers::{PaddingParams, PaddingStrategy};
 use veritas_classifier::{Backend, Encoder, EngineOptions, Isa, Precision};
 
 const MIN_COS: f64 = 0.9999;
-/// int8 linear layers are an approximation: each embedding stays this close.
-const MIN_COS_INT8: f64 = 0.995;
+/// int8 linear layers are an approximation: each embedding stays this close (0.99911 measured
+/// with outliers set aside and asymmetric activations; 0.99644 with the symmetric grid before).
+const MIN_COS_INT8: f64 = 0.998;
 
 fn encoder(backend: Backend) -> Encoder {
 	encoder_with(EngineOptions {
