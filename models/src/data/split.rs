@@ -122,10 +122,10 @@ pub fn family_index(family: &str) -> Option<usize> {
 /// category the first hard family is moved into test and the last one into train; for an
 /// odd-numbered category every hard family is moved into train.
 ///
-/// Families appended after those, up to the category's [`APPENDED_DEV_POOL_END`]: another seeded shuffle
-/// sends [`APPENDED_DEV_FAMILIES`] of them to dev and the rest to train. Families past the pool
-/// go to train, except the category's [`FIRST_STYLE_POOL`], which goes to dev whole. So
-/// appending families never changes an existing family's split.
+/// Families appended after those, up to the category's [`APPENDED_DEV_POOL_END`]: another
+/// seeded shuffle sends [`APPENDED_DEV_FAMILIES`] of them to dev and the rest to train. Families
+/// past the pool go to train, except the category's [`FIRST_STYLE_POOL`], which goes to dev
+/// whole. So appending families never changes an existing family's split.
 pub fn family_splits(seed: u64, cat_index: usize, cat: &Category) -> Vec<usize> {
 	let total = cat.families.len();
 	let n = total.min(FROZEN_FAMILIES);
