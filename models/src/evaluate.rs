@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use veritas_classifier::guard::{Guard, InputGuard, WordCount};
-use veritas_classifier::{Backend, Engine, EngineOptions, FileRole, InputScope};
+use veritas_classifier::{Backend, Engine, EngineOptions, FileRole, InputScope, Isa, Precision};
 
 /// Folder of the hand-written dev set in new voices, relative to `models/`.
 pub const VOICES_DEV: &str = "data/voices-dev-v1/dev.jsonl";
@@ -261,6 +261,10 @@ pub fn engine_fingerprint(engine: &Engine) -> Result<String> {
 	// An adapter changes the encoder: its digest joins the fingerprint.
 	if let Some(f) = m.file(FileRole::EncoderAdapter) {
 		digests.push(f.sha256.clone());
+	}
+	// So does a pinned int8 precision (f32 keeps the keys of the caches made before the field).
+	if let Some(p) = m.precision.filter(|&p| p != Precision::F32) {
+		digests.push(format!("precision:{}", p.name()));
 	}
 	Ok(encoder_fingerprint(&digests, m.max_len))
 }
@@ -580,7 +584,8 @@ struct DevMemo {
 pub struct OperatingReport {
 	/// The costs it weighed.
 	pub costs: Costs,
-	/// Largest score difference between the fast and the candle backend on the dev texts.
+	/// Largest score difference on the dev texts between the fast and the candle backend (f32),
+	/// or between the int8 kernels (a model pinned to int8).
 	pub backend_drift: u16,
 	/// Texts the drift was measured on.
 	pub drift_texts: usize,
@@ -677,16 +682,23 @@ pub fn operating_point(
 	let mut guard =
 		operating::choose_guard(&ood_counts, &NO_SIGNAL_KINDS, &all_counts, guard_budget);
 	guard.truncated = guard_truncated;
-	// The drift between backends bounds the margin from below. The texts are model inputs, as
-	// the worker passes them.
+	// The drift between the ways validators run the model bounds the margin from below: the
+	// fast and the candle (CUDA) backend in f32; for a model pinned to int8, which runs on the
+	// fast backend only, its kernels (here the portable one against this CPU's). The texts are
+	// model inputs, as the worker passes them.
 	let bytes: Vec<&[u8]> = drift_texts.iter().map(String::as_bytes).collect();
 	let fast = engine.classify_model_inputs(&bytes)?;
-	let candle = paths
-		.load_model(EngineOptions {
+	let other = match engine.manifest().precision {
+		Some(Precision::Int8) => EngineOptions {
+			isa: Some(Isa::Portable),
+			..opts
+		},
+		_ => EngineOptions {
 			backend: Backend::Candle,
 			..opts
-		})?
-		.classify_model_inputs(&bytes)?;
+		},
+	};
+	let candle = paths.load_model(other)?.classify_model_inputs(&bytes)?;
 	let backend_drift = fast
 		.iter()
 		.zip(&candle)

@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE};
-use veritas_classifier::{Engine, EngineOptions, InputGuard, InputScope};
+use veritas_classifier::{Engine, EngineOptions, InputGuard, InputScope, Precision};
 use veritas_models::data::{self, Example, GenOptions, LABELS};
 use veritas_models::evaluate::{self, eval_sets, EvalPaths, EvalSet};
 use veritas_models::export::{export_model, load_checkpoint};
@@ -213,6 +213,11 @@ struct ExportArgs {
 	/// illicit category.
 	#[arg(long)]
 	free_reasons: bool,
+	/// Pin the precision the model is defined in (manifest `precision`): `int8` makes every
+	/// node run the int8 layers, the same bits on every CPU. Choose the operating point on the
+	/// exported model's own scores. Omitted: the node decides (f32).
+	#[arg(long)]
+	precision: Option<Precision>,
 	/// Input guard: fewest English words a memo needs to be judged (see `operating-point`).
 	#[arg(long)]
 	guard_min_words: Option<u16>,
@@ -527,6 +532,7 @@ fn export(a: ExportArgs) -> Result<()> {
 				min_english_permille: a.guard_min_english_permille.unwrap_or(0),
 				truncated: a.guard_truncated,
 			}),
+		precision: a.precision,
 	};
 	let hash = export_model(&out, &ck.heads, &spec, &rel, &base, adapter.as_deref())?;
 	// Check that the engine loads it as written.

@@ -4,6 +4,7 @@
 use crate::error::{EngineError, Result};
 use crate::guard::InputGuard;
 use crate::manifest::{sha256_file, FileEntry, FileRole, InputScope, Manifest, MANIFEST_FILE};
+use crate::quant::Precision;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,6 +40,8 @@ pub struct ModelSpec {
 	pub reasons_by_label: Option<BTreeMap<String, Vec<String>>>,
 	/// Texts the model does not judge (manifest `input_guard`).
 	pub input_guard: Option<InputGuard>,
+	/// The precision the model is defined in (manifest `precision`).
+	pub precision: Option<Precision>,
 }
 
 impl Default for ModelSpec {
@@ -55,6 +58,7 @@ impl Default for ModelSpec {
 			input: InputScope::Text,
 			reasons_by_label: None,
 			input_guard: None,
+			precision: None,
 		}
 	}
 }
@@ -149,6 +153,7 @@ pub fn write_manifest(
 		input: spec.input,
 		reasons_by_label: spec.reasons_by_label.clone(),
 		input_guard: spec.input_guard,
+		precision: spec.precision,
 		files,
 	};
 	manifest.validate()?;

@@ -1,9 +1,10 @@
 //! The classifier: encoder + task head (+ optional reason head) + decision rule.
 
-use crate::encoder::{Encoder, EncoderFiles, EngineOptions, Tokenized};
+use crate::encoder::{Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, Tokenized};
 use crate::error::{read_file, EngineError, Result};
 use crate::guard::Guard;
 use crate::manifest::{missing_hint, sha256, FileRole, Manifest, ModelHasher, MANIFEST_FILE};
+use crate::quant::Precision;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -236,6 +237,27 @@ impl Engine {
 			get(FileRole::EncoderWeights)?,
 			get(FileRole::Tokenizer)?,
 		);
+		// A model that pins its precision runs at it whatever the node asked for.
+		let pinned;
+		let opts = match manifest.precision {
+			Some(Precision::Int8)
+				if opts.backend == Backend::Candle || opts.device != DeviceKind::Cpu =>
+			{
+				return Err(EngineError::Device(format!(
+					"model `{}` is defined in int8 (manifest `precision`), which only the fast \
+					 CPU backend runs: load it on the CPU",
+					manifest.name
+				)));
+			},
+			Some(precision) if precision != opts.precision => {
+				pinned = EngineOptions {
+					precision,
+					..opts.clone()
+				};
+				&pinned
+			},
+			_ => opts,
+		};
 		let encoder = Encoder::load(
 			EncoderFiles {
 				config: (&c.0, &c.1),

@@ -27,8 +27,9 @@
 //! by file name in that folder. The redirection does not change the model hash.
 //!
 //! Optional fields: `input` (`memo` or `text`), `reasons_by_label` (which reason codes each label
-//! may carry) and `input_guard` (which texts the model does not judge, [`crate::guard`]); each
-//! is omitted when absent, so a manifest without it keeps its bytes and its hash.
+//! may carry), `input_guard` (which texts the model does not judge, [`crate::guard`]) and
+//! `precision` (`f32` or `int8`: the arithmetic the model is defined in); each is omitted when
+//! absent, so a manifest without it keeps its bytes and its hash.
 //!
 //! ## Model hash
 //!
@@ -44,6 +45,7 @@
 
 use crate::error::{read_file, EngineError, Result};
 use crate::guard::InputGuard;
+use crate::quant::Precision;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -189,6 +191,14 @@ pub struct Manifest {
 	/// Omitted when absent.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub input_guard: Option<InputGuard>,
+	/// The precision of the encoder's linear layers that the model is defined in, pinned for
+	/// every node: with `int8` every validator runs the int8 layers ([`crate::quant`]), whose
+	/// kernels give the same bits on every x86-64 CPU, whatever
+	/// [`crate::EngineOptions::precision`] says; the threshold and margin were chosen on those
+	/// scores. Such a model needs the fast backend, so it does not load on CUDA. Without it the
+	/// node's options decide (f32 by default). Omitted when absent.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub precision: Option<Precision>,
 	/// Every file of the model, including the base encoder's three files.
 	pub files: Vec<FileEntry>,
 }

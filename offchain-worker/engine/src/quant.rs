@@ -20,8 +20,10 @@
 use crate::kernels::{self, Isa, QuantizedRows};
 
 /// Numeric precision of the fast encoder's linear layers (the attention products, GELU,
-/// softmax and layer norms stay in f32).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// softmax and layer norms stay in f32). Written `f32` / `int8` (also in a manifest's
+/// `precision`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Precision {
 	/// f32 weights and activations (default).
 	#[default]

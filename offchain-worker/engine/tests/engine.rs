@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use veritas_classifier::{
 	authoring::{write_head, write_manifest, ModelSpec, HEAD_FILE},
 	manifest::{hex, sha256_file, MANIFEST_FILE},
-	model_hash, softmax, Backend, DeviceKind, Engine, EngineError, EngineOptions, InputScope,
-	Manifest,
+	model_hash, softmax, Backend, DeviceKind, Engine, EngineError, EngineOptions, InputScope, Isa,
+	Manifest, Precision,
 };
 
 fn spec() -> ModelSpec {
@@ -662,4 +662,79 @@ fn the_input_guard_abstains_on_memos_with_nothing_to_read() {
 	let bits = veritas_classifier::interface::flags::OUT_OF_SCOPE;
 	assert_eq!(out[1].flags.bits() & bits, bits);
 	assert_eq!(out[0].flags.bits() & bits, 0);
+}
+
+#[test]
+fn a_model_pinned_to_int8_runs_int8_whatever_the_node_asks() {
+	let pinned_spec = ModelSpec {
+		precision: Some(Precision::Int8),
+		..spec()
+	};
+	let (pinned_dir, plain_dir) = (
+		demo_model("pinned", &pinned_spec, 13),
+		demo_model("unpinned", &spec(), 13),
+	);
+	let texts = corpus(48);
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	// The node asks for f32 (the default) and for the portable kernels: the model's int8 wins,
+	// with the same bits as an unpinned model run at int8 on this CPU's best kernels.
+	let pinned = Engine::load(pinned_dir.path(), opts()).expect("load pinned");
+	let portable = Engine::load(
+		pinned_dir.path(),
+		EngineOptions {
+			isa: Some(Isa::Portable),
+			..opts()
+		},
+	)
+	.expect("load pinned, portable");
+	let int8 = Engine::load(
+		plain_dir.path(),
+		EngineOptions {
+			precision: Precision::Int8,
+			..opts()
+		},
+	)
+	.expect("load unpinned at int8");
+	let f32 = Engine::load(plain_dir.path(), opts()).expect("load unpinned");
+	assert!(
+		pinned.encoder().kernels().starts_with("int8"),
+		"{}",
+		pinned.encoder().kernels()
+	);
+	let e = pinned.embed(&refs).expect("embed");
+	assert_eq!(e, portable.embed(&refs).expect("embed portable"));
+	assert_eq!(e, int8.embed(&refs).expect("embed int8"));
+	assert_ne!(e, f32.embed(&refs).expect("embed f32"));
+	let scores = |engine: &Engine| -> Vec<u16> {
+		engine
+			.classify(&refs)
+			.expect("classify")
+			.iter()
+			.map(|c| c.score)
+			.collect()
+	};
+	assert_eq!(scores(&pinned), scores(&portable));
+	// The pin is part of the model: its hash differs from the same files unpinned.
+	assert_ne!(pinned.model_hash(), f32.model_hash());
+	// The candle backend (and so CUDA) runs f32 only: a clear refusal, not f32 scores.
+	let e = Engine::load(
+		pinned_dir.path(),
+		EngineOptions {
+			backend: Backend::Candle,
+			..opts()
+		},
+	)
+	.err()
+	.expect("candle refuses an int8 model");
+	assert!(
+		matches!(&e, EngineError::Device(m) if m.contains("int8") && m.contains("CPU")),
+		"{e}"
+	);
+	// An unknown precision is a manifest error naming the field's values.
+	edit_manifest(pinned_dir.path(), |v| v["precision"] = "fp16".into());
+	let e = load_err(pinned_dir.path());
+	assert!(
+		matches!(&e, EngineError::ManifestParse { reason, .. } if reason.contains("int8")),
+		"{e}"
+	);
 }
