@@ -587,6 +587,8 @@ pub struct OperatingReport {
 	/// Largest score difference on the dev texts between the fast and the candle backend (f32),
 	/// or between the int8 kernels (a model pinned to int8).
 	pub backend_drift: u16,
+	/// What the drift compared: `fast vs candle` or `int8 kernels`.
+	pub drift_between: String,
 	/// Texts the drift was measured on.
 	pub drift_texts: usize,
 	/// The margin floor (three times the drift, at least 1).
@@ -688,15 +690,21 @@ pub fn operating_point(
 	// model inputs, as the worker passes them.
 	let bytes: Vec<&[u8]> = drift_texts.iter().map(String::as_bytes).collect();
 	let fast = engine.classify_model_inputs(&bytes)?;
-	let other = match engine.manifest().precision {
-		Some(Precision::Int8) => EngineOptions {
-			isa: Some(Isa::Portable),
-			..opts
-		},
-		_ => EngineOptions {
-			backend: Backend::Candle,
-			..opts
-		},
+	let (other, drift_between) = match engine.manifest().precision {
+		Some(Precision::Int8) => (
+			EngineOptions {
+				isa: Some(Isa::Portable),
+				..opts
+			},
+			"int8 kernels",
+		),
+		_ => (
+			EngineOptions {
+				backend: Backend::Candle,
+				..opts
+			},
+			"fast vs candle",
+		),
 	};
 	let candle = paths.load_model(other)?.classify_model_inputs(&bytes)?;
 	let backend_drift = fast
@@ -742,6 +750,7 @@ pub fn operating_point(
 	Ok(OperatingReport {
 		costs: *costs,
 		backend_drift,
+		drift_between: drift_between.to_string(),
 		drift_texts: bytes.len(),
 		min_margin,
 		guard,

@@ -613,8 +613,8 @@ fn operating_point(a: OperatingPointArgs) -> Result<()> {
 	}
 	let r = evaluate::operating_point(&paths, &costs, a.guard_budget, !a.judge_truncated, a.step)?;
 	println!(
-		"backend drift (fast vs candle, {} dev texts): {} score units -> margin floor {}",
-		r.drift_texts, r.backend_drift, r.min_margin
+		"backend drift ({}, {} dev texts): {} score units -> margin floor {}",
+		r.drift_between, r.drift_texts, r.backend_drift, r.min_margin
 	);
 	let g = &r.guard;
 	println!(

@@ -203,8 +203,10 @@ pub fn evaluate(
 
 /// The point of least mean cost over `sets` (each set weighs the same, whatever its size):
 /// thresholds on a grid of `step` score units, margins `min_margin` and the grid's steps above
-/// it, both edges of the band at least `min_margin` inside 0..=10000. Ties go to the smaller
-/// margin, then the lower threshold.
+/// it; and, near the ends of the scale where saturated scores pile up, every unit: bands whose
+/// approve edge lies within `step` above the floor (or whose reject edge lies within `step`
+/// below `10000 − floor`). Both edges of the band stay at least `min_margin` inside 0..=10000.
+/// Ties go to the first candidate met: the grid's, smaller margin, then lower threshold.
 pub fn choose(
 	sets: &[(String, Vec<Scored>)],
 	costs: &Costs,
@@ -212,26 +214,35 @@ pub fn choose(
 	step: u16,
 ) -> OperatingPoint {
 	let step = step.max(1);
+	let (floor, unit) = (i32::from(min_margin), i32::from(step));
 	let margins = std::iter::once(min_margin)
 		.chain((0..=5_000).step_by(step.into()).filter(|&m| m > min_margin));
+	let grid_points = margins.flat_map(|m| {
+		(0..=10_000u16)
+			.step_by(step.into())
+			.map(move |t| (i32::from(t), i32::from(m)))
+	});
+	let grid: Vec<i32> = (0..=10_000).step_by(step.into()).collect();
+	let low: Vec<i32> = (floor..floor + unit).collect();
+	let high: Vec<i32> = (10_000 - floor - unit + 1..=10_000 - floor).collect();
+	let fine_points = low
+		.iter()
+		.chain(&grid)
+		.flat_map(|&a| grid.iter().chain(&high).map(move |&r| (a, r)))
+		.filter(|&(a, r)| (low.contains(&a) || high.contains(&r)) && r >= a && (r - a) % 2 == 0)
+		.map(|(a, r)| ((a + r) / 2, (r - a) / 2))
+		.filter(|&(_, m)| m >= floor);
 	let mut best: Option<OperatingPoint> = None;
-	for margin in margins {
-		for threshold in (0..=10_000u16).step_by(step.into()) {
-			// Both edges of the band stay `min_margin` away from the ends of the scale, where
-			// saturated scores pile up: an edge at 0 would split Approve and Abstain between
-			// backends whose scores differ by a unit there.
-			let (approve_edge, reject_edge) = (
-				i32::from(threshold) - i32::from(margin),
-				i32::from(threshold) + i32::from(margin),
-			);
-			if approve_edge < i32::from(min_margin) || reject_edge > 10_000 - i32::from(min_margin)
-			{
-				continue;
-			}
-			let p = evaluate(sets, costs, threshold, margin);
-			if best.as_ref().is_none_or(|b| p.cost < b.cost - 1e-12) {
-				best = Some(p);
-			}
+	for (threshold, margin) in grid_points.chain(fine_points) {
+		// Both edges of the band stay `min_margin` away from the ends of the scale, where
+		// saturated scores pile up: an edge at 0 would split Approve and Abstain between
+		// backends whose scores differ by a unit there.
+		if threshold - margin < floor || threshold + margin > 10_000 - floor {
+			continue;
+		}
+		let p = evaluate(sets, costs, threshold as u16, margin as u16);
+		if best.as_ref().is_none_or(|b| p.cost < b.cost - 1e-12) {
+			best = Some(p);
 		}
 	}
 	best.unwrap_or_else(|| evaluate(sets, costs, 5_000, min_margin))
@@ -427,6 +438,22 @@ mod tests {
 		let p = choose(&[("dev".into(), memos)], &Costs::default(), 30, 25);
 		assert!(p.threshold - p.margin >= 30, "{p:?}");
 		assert_eq!(p.sets[0].1.wrong_approvals, 1, "{p:?}");
+	}
+
+	#[test]
+	fn near_the_ends_the_band_is_placed_to_the_unit() {
+		// Legit memos saturate at 0..=2, illicit ones escape at 10..=40: with a floor of 3 the
+		// best approve edge is 3..=9, which a 50-unit grid cannot express (its nearest edge,
+		// 50, approves every escape).
+		let mut memos: Vec<Scored> = (0..60).map(|i| memo(false, i % 3)).collect();
+		memos.extend((1..=4).map(|i| memo(true, 10 * i)));
+		memos.extend((0..40).map(|_| memo(true, 9_990)));
+		memos.extend((0..5).map(|_| memo(false, 5_000)));
+		let p = choose(&[("dev".into(), memos)], &Costs::default(), 3, 50);
+		let o = &p.sets[0].1;
+		assert!((3..10).contains(&(p.threshold - p.margin)), "{p:?}");
+		assert_eq!(o.wrong_approvals, 0, "{p:?}");
+		assert_eq!(o.abstentions - o.abstentions_illicit, 5, "{p:?}");
 	}
 
 	#[test]
