@@ -203,10 +203,8 @@ impl QLinear {
 		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			let task = Task {
 				q: self,
-				aq: &rows.q[row0 * stride..],
-				row_scale: &rows.scales[row0..],
-				row_zero: &rows.zeros[row0..],
-				outliers: &rows.outliers[row0 * OUTLIERS..],
+				rows: &rows,
+				row0,
 			};
 			match kernel {
 				// SAFETY: the CPU has the features `vnni` is compiled for (`available`).
@@ -224,14 +222,10 @@ impl QLinear {
 /// One task of [`QLinear::forward_acc`]: a band of output rows, every panel.
 struct Task<'a> {
 	q: &'a QLinear,
-	/// The band's quantized rows (and the rest after it).
-	aq: &'a [u8],
-	/// The band's row scales (and the rest after it).
-	row_scale: &'a [f32],
-	/// The band's row zero points (and the rest after it).
-	row_zero: &'a [i32],
-	/// The band's rows' outliers ([`OUTLIERS`] `(k, a[m, k])` each, and the rest after them).
-	outliers: &'a [(u32, f32)],
+	/// Every row of the input, quantized ([`OUTLIERS`] outliers per row).
+	rows: &'a QuantizedRows,
+	/// The band's first row.
+	row0: usize,
 }
 
 impl Task<'_> {
@@ -273,30 +267,32 @@ impl Task<'_> {
 	}
 
 	/// For each panel and tile: the integer tile by `kernel`, then the f32 epilogue
-	/// `out += (acc − z_m · colsum) · s_n · s_m` and the row's outliers, the same code (and so the same bits) for every
-	/// kernel.
+	/// `out += (acc − z_m · colsum) · s_n · s_m` and the row's outliers, the same code (and so
+	/// the same bits) for every kernel.
 	#[inline(always)]
 	fn run(&self, out: &mut [f32], mut kernel: impl FnMut(&[u8], &[i8], &mut [[i32; PANEL]; MR])) {
 		let q = self.q;
 		let (n, stride) = (q.n, q.groups * 4);
 		let rows = out.len() / n;
+		let qr = self.rows;
 		let mut tile = [[0i32; PANEL]; MR];
 		for p in 0..q.panels {
 			let w = &q.packed[p * q.groups * GROUP_BYTES..][..q.groups * GROUP_BYTES];
 			let (c0, c1) = (p * PANEL, ((p + 1) * PANEL).min(n));
 			let (colsum, scale) = (&q.colsum[c0..c1], &q.scale[c0..c1]);
 			for r0 in (0..rows).step_by(MR) {
-				assert!(self.aq.len() >= (r0 + MR) * stride);
-				kernel(&self.aq[r0 * stride..][..MR * stride], w, &mut tile);
+				let first = self.row0 + r0;
+				assert!(qr.q.len() >= (first + MR) * stride);
+				kernel(&qr.q[first * stride..][..MR * stride], w, &mut tile);
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
-					let (s_m, z_m) = (self.row_scale[r0 + r], self.row_zero[r0 + r]);
+					let (s_m, z_m) = (qr.scales[first + r], qr.zeros[first + r]);
 					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
 					for ((y, &acc), (&colsum, &scale)) in
 						y.iter_mut().zip(acc.iter()).zip(colsum.iter().zip(scale))
 					{
 						*y += (acc - z_m * colsum) as f32 * scale * s_m;
 					}
-					for &(j, v) in &self.outliers[(r0 + r) * OUTLIERS..][..OUTLIERS] {
+					for &(j, v) in &qr.outliers[(first + r) * OUTLIERS..][..OUTLIERS] {
 						if v == 0.0 {
 							continue;
 						}
