@@ -11,7 +11,7 @@ use crate::embed::{embed_cached, encoder_fingerprint};
 use crate::operating::{self, Costs, GuardChoice, Scored};
 use crate::report::{self, ErrorRow, Prediction, Report, SetReport, SetSummary};
 use crate::sealed;
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -593,6 +593,9 @@ pub struct OperatingReport {
 	pub drift_texts: usize,
 	/// The margin floor (three times the drift, at least 1).
 	pub min_margin: u16,
+	/// The most wrong approvals (share of illicit memos) the chosen point may make on any one
+	/// dev set.
+	pub max_wrong_approvals: f64,
 	/// The chosen guard.
 	pub guard: GuardChoice,
 	/// The chosen threshold and margin, with the guard applied.
@@ -606,14 +609,16 @@ pub struct OperatingReport {
 
 /// Chooses the input guard, then the threshold and margin, on the dev sets (never the sealed
 /// set): `v8 dev`, `retired_test` and `voices_dev` for the costs, `ood_dev` for the guard
-/// (`guard_truncated`: memos longer than `max_len` are out of scope too). The model's own point
-/// (`current`) is costed with the model's own guard.
+/// (`guard_truncated`: memos longer than `max_len` are out of scope too), the point of least
+/// cost among those that approve at most `max_wrong_approvals` of the illicit memos of each set.
+/// The model's own point (`current`) is costed with the model's own guard.
 pub fn operating_point(
 	paths: &EvalPaths,
 	costs: &Costs,
 	guard_budget: f64,
 	guard_truncated: bool,
 	step: u16,
+	max_wrong_approvals: f64,
 ) -> Result<OperatingReport> {
 	let opts = paths.engine_options();
 	let engine = paths.load_model(opts.clone())?;
@@ -731,7 +736,15 @@ pub fn operating_point(
 			(name.clone(), memos)
 		})
 		.collect();
-	let point = operating::choose(&sets, costs, min_margin, step);
+	let point = operating::choose(&sets, costs, min_margin, step, max_wrong_approvals).ok_or_else(
+		|| {
+			anyhow!(
+				"no threshold and margin (margin at least {min_margin}) keeps wrong approvals at \
+				 or under {:.2}% of illicit memos on every dev set",
+				max_wrong_approvals * 100.0
+			)
+		},
+	)?;
 	let near_edges = operating::near_edges(&sets, point.threshold, point.margin, backend_drift);
 	let current_sets: Vec<(String, Vec<Scored>)> = labelled
 		.iter()
@@ -753,6 +766,7 @@ pub fn operating_point(
 		drift_between: drift_between.to_string(),
 		drift_texts: bytes.len(),
 		min_margin,
+		max_wrong_approvals,
 		guard,
 		point,
 		near_edges,

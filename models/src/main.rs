@@ -287,6 +287,10 @@ struct OperatingPointArgs {
 	/// Grid step of thresholds and margins (score units).
 	#[arg(long, default_value_t = 50)]
 	step: u16,
+	/// The most wrong approvals, as a share of illicit memos, the point may make on any one
+	/// dev set, whatever the costs (the screening target is 1%).
+	#[arg(long, default_value_t = 0.01)]
+	max_wrong_approvals: f64,
 	/// Also write the result as JSON to this file.
 	#[arg(long)]
 	out: Option<PathBuf>,
@@ -608,13 +612,30 @@ fn operating_point(a: OperatingPointArgs) -> Result<()> {
 	{
 		bail!("costs must be finite and not negative");
 	}
-	if !(0.0..=1.0).contains(&a.guard_budget) {
-		bail!("--guard-budget {} is not a share in 0..=1", a.guard_budget);
+	for (flag, share) in [
+		("--guard-budget", a.guard_budget),
+		("--max-wrong-approvals", a.max_wrong_approvals),
+	] {
+		if !(0.0..=1.0).contains(&share) {
+			bail!("{flag} {share} is not a share in 0..=1");
+		}
 	}
-	let r = evaluate::operating_point(&paths, &costs, a.guard_budget, !a.judge_truncated, a.step)?;
+	let r = evaluate::operating_point(
+		&paths,
+		&costs,
+		a.guard_budget,
+		!a.judge_truncated,
+		a.step,
+		a.max_wrong_approvals,
+	)?;
 	println!(
-		"backend drift ({}, {} dev texts): {} score units -> margin floor {}",
-		r.drift_between, r.drift_texts, r.backend_drift, r.min_margin
+		"backend drift ({}, {} dev texts): {} score units -> margin floor {}; wrong approvals \
+		 at most {:.2}% on each dev set",
+		r.drift_between,
+		r.drift_texts,
+		r.backend_drift,
+		r.min_margin,
+		r.max_wrong_approvals * 100.0
 	);
 	let g = &r.guard;
 	println!(

@@ -205,14 +205,18 @@ pub fn evaluate(
 /// thresholds on a grid of `step` score units, margins `min_margin` and the grid's steps above
 /// it; and, near the ends of the scale where saturated scores pile up, every unit: bands whose
 /// approve edge lies within `step` above the floor (or whose reject edge lies within `step`
-/// below `10000 − floor`). Both edges of the band stay at least `min_margin` inside 0..=10000.
-/// Ties go to the first candidate met: the grid's, smaller margin, then lower threshold.
+/// below `10000 − floor`). Both edges of the band stay at least `min_margin` inside 0..=10000,
+/// and a point that approves more than `max_wrong_approvals` (a share of illicit memos) on any
+/// one set is not a candidate: the costs trade wrong approvals against abstentions, the cap
+/// is the limit no trade may cross. Ties go to the first candidate met: the grid's, smaller
+/// margin, then lower threshold. `None` when no point keeps under the cap.
 pub fn choose(
 	sets: &[(String, Vec<Scored>)],
 	costs: &Costs,
 	min_margin: u16,
 	step: u16,
-) -> OperatingPoint {
+	max_wrong_approvals: f64,
+) -> Option<OperatingPoint> {
 	let step = step.max(1);
 	let (floor, unit) = (i32::from(min_margin), i32::from(step));
 	let margins = std::iter::once(min_margin)
@@ -241,11 +245,15 @@ pub fn choose(
 			continue;
 		}
 		let p = evaluate(sets, costs, threshold as u16, margin as u16);
-		if best.as_ref().is_none_or(|b| p.cost < b.cost - 1e-12) {
+		let capped = p
+			.sets
+			.iter()
+			.any(|(_, o)| o.wrong_approval_rate() > max_wrong_approvals);
+		if !capped && best.as_ref().is_none_or(|b| p.cost < b.cost - 1e-12) {
 			best = Some(p);
 		}
 	}
-	best.unwrap_or_else(|| evaluate(sets, costs, 5_000, min_margin))
+	best
 }
 
 /// Memos of `sets` whose score lies within `drift` of an edge of the band (`threshold` ±
@@ -416,7 +424,7 @@ mod tests {
 		memos.extend((0..=20).map(|i| memo(false, 100 * i)));
 		memos.push(memo(false, 3500));
 		let sets = vec![("dev".to_string(), memos)];
-		let p = choose(&sets, &Costs::default(), 10, 50);
+		let p = choose(&sets, &Costs::default(), 10, 50, 1.0).expect("a point");
 		let o = &p.sets[0].1;
 		assert_eq!(o.wrong_approvals, 0, "{p:?}");
 		// Every legit memo below 2000 is approved, no illicit one is.
@@ -435,7 +443,7 @@ mod tests {
 		let mut memos: Vec<Scored> = (0..20).map(|_| memo(false, 0)).collect();
 		memos.push(memo(true, 20));
 		memos.extend((0..20).map(|_| memo(true, 9_000)));
-		let p = choose(&[("dev".into(), memos)], &Costs::default(), 30, 25);
+		let p = choose(&[("dev".into(), memos)], &Costs::default(), 30, 25, 1.0).expect("a point");
 		assert!(p.threshold - p.margin >= 30, "{p:?}");
 		assert_eq!(p.sets[0].1.wrong_approvals, 1, "{p:?}");
 	}
@@ -449,11 +457,44 @@ mod tests {
 		memos.extend((1..=4).map(|i| memo(true, 10 * i)));
 		memos.extend((0..40).map(|_| memo(true, 9_990)));
 		memos.extend((0..5).map(|_| memo(false, 5_000)));
-		let p = choose(&[("dev".into(), memos)], &Costs::default(), 3, 50);
+		let p = choose(&[("dev".into(), memos)], &Costs::default(), 3, 50, 1.0).expect("a point");
 		let o = &p.sets[0].1;
 		assert!((3..10).contains(&(p.threshold - p.margin)), "{p:?}");
 		assert_eq!(o.wrong_approvals, 0, "{p:?}");
 		assert_eq!(o.abstentions - o.abstentions_illicit, 5, "{p:?}");
+	}
+
+	#[test]
+	fn the_cap_on_wrong_approvals_holds_on_every_set_whatever_the_costs() {
+		// Set "a": legit memos at 0..=990, illicit ones at 9000 and two escapes at 600 and 700
+		// (2 of 100 illicit). Set "b" is clean. With wrong approvals cheap, the cost rule alone
+		// approves the escapes to save abstaining on the legit memos above them.
+		let mut a: Vec<Scored> = (0..100).map(|i| memo(false, 10 * i)).collect();
+		a.extend((0..98).map(|_| memo(true, 9_000)));
+		a.extend([memo(true, 600), memo(true, 700)]);
+		let b: Vec<Scored> = (0..50)
+			.map(|i| memo(i % 2 == 0, if i % 2 == 0 { 9_500 } else { 100 }))
+			.collect();
+		let sets = vec![("a".to_string(), a), ("b".to_string(), b)];
+		let cheap = Costs {
+			wrong_approve: 1.0,
+			..Costs::default()
+		};
+		let free = choose(&sets, &cheap, 10, 50, 1.0).expect("a point");
+		assert_eq!(free.sets[0].1.wrong_approvals, 2, "{free:?}");
+		let capped = choose(&sets, &cheap, 10, 50, 0.01).expect("a point");
+		assert!(
+			capped
+				.sets
+				.iter()
+				.all(|(_, o)| o.wrong_approval_rate() <= 0.01),
+			"{capped:?}"
+		);
+		assert!(capped.threshold - capped.margin < 700, "{capped:?}");
+		assert!(capped.cost > free.cost, "{capped:?} {free:?}");
+		// An illicit memo at the very bottom of the scale escapes every band.
+		let stuck = vec![("c".to_string(), vec![memo(true, 0), memo(false, 5_000)])];
+		assert!(choose(&stuck, &cheap, 10, 50, 0.0).is_none());
 	}
 
 	#[test]
@@ -478,7 +519,7 @@ mod tests {
 		let memos: Vec<Scored> = (0..100)
 			.map(|i| memo(i % 2 == 0, (i * 100) as u16))
 			.collect();
-		let p = choose(&[("dev".into(), memos)], &Costs::default(), 333, 50);
+		let p = choose(&[("dev".into(), memos)], &Costs::default(), 333, 50, 1.0).expect("a point");
 		assert!(p.margin >= 333, "{p:?}");
 		assert!(p.threshold - p.margin >= 333, "{p:?}");
 		assert!(p.threshold + p.margin <= 10_000 - 333, "{p:?}");

@@ -40,7 +40,7 @@ pub(crate) struct Dims {
 
 /// The weight matrix of a linear layer, `[in, out]` (input-major).
 enum Linear {
-	/// Row-major f32, multiplied by `gemm` (CPUs without AVX-512).
+	/// Row-major f32, multiplied by `gemm` (CPUs without AVX2 + FMA).
 	F32(Vec<f32>),
 	/// f32 packed for the FMA micro-kernel ([`PackedLinear`]).
 	Packed(PackedLinear),
@@ -115,7 +115,7 @@ impl FastBert {
 			let t = transpose(&w, out, inp);
 			match precision {
 				Precision::F32 if isa >= Isa::Avx2 => {
-					Linear::Packed(PackedLinear::pack(&t, inp, out))
+					Linear::Packed(PackedLinear::pack(&t, inp, out, isa))
 				},
 				Precision::F32 => Linear::F32(t),
 				Precision::Int8 => Linear::Int8(QLinear::quantize(&t, inp, out)),
@@ -477,7 +477,7 @@ impl FastBert {
 	/// What runs the numbers, e.g. `f32 avx512` or `int8 avx512-vnni, avx512`.
 	pub fn kernels(&self) -> String {
 		match self.precision {
-			Precision::F32 if self.isa == Isa::Avx512 => format!("f32 packed, {}", self.isa.name()),
+			Precision::F32 if self.isa >= Isa::Avx2 => format!("f32 packed, {}", self.isa.name()),
 			Precision::F32 => format!("f32 gemm, {}", self.isa.name()),
 			Precision::Int8 => format!("int8 {}, {}", self.int8_kernel.name(), self.isa.name()),
 		}

@@ -1,63 +1,85 @@
 //! f32 linear layers with weights packed once, at load, for an FMA micro-kernel.
 //!
 //! A general matmul library packs the weight matrix on every call; the encoder multiplies
-//! the same 24 matrices by every batch, so here they are packed once, in panels of 64
-//! columns (`[panel][k][64]`), and a 6-row × 64-column micro-kernel (24 AVX-512 accumulators)
-//! streams them.
+//! the same 24 matrices by every batch, so here they are packed once, in panels of columns
+//! (`[panel][k][width]`), and a micro-kernel streams them: on AVX-512, panels 64 wide and a
+//! 6-row × 64-column tile (24 zmm accumulators); on AVX2, panels 16 wide and a 6 × 16 tile
+//! (12 ymm accumulators). A 16-wide panel of a 384-row matrix is 24 KiB, so it stays in L1
+//! while every tile of rows streams it.
 //!
 //! Every output is one chain of fused multiply-adds over `k` in order, starting from zero, then
-//! added to the destination, whatever the thread count. It runs on AVX-512 only; on AVX2 `gemm`'s
-//! own AVX2 kernel was faster than anything auto-vectorised here (see [`crate::fast`]).
+//! added to the destination, whatever the thread count and whichever of the two kernels runs:
+//! AVX2 and AVX-512 give the same bits.
 
 use crate::kernels::{self, Isa};
 
-/// Columns of one panel (4 AVX-512 registers).
-const PANEL: usize = 64;
 /// Rows of one micro-kernel tile.
 const MR: usize = 6;
+/// Panel width of the AVX-512 kernel (4 zmm registers).
+const WIDE: usize = 64;
+/// Panel width of the AVX2 kernel (2 ymm registers).
+const NARROW: usize = 16;
 
-/// A linear layer `[k] -> [n]` with f32 weights packed in 64-column panels.
+/// A linear layer `[k] -> [n]` with f32 weights packed in panels for one instruction set's
+/// kernel.
 pub(crate) struct PackedLinear {
 	k: usize,
 	n: usize,
-	panels: usize,
-	/// `[panels][k][PANEL]`, zero beyond `n`.
+	/// [`Isa::Avx2`] or [`Isa::Avx512`]: whose kernel (and panel width) this packing is for.
+	isa: Isa,
+	/// `[panels][k][width]`, zero beyond `n`.
 	packed: Vec<f32>,
 }
 
 impl PackedLinear {
-	/// Packs `w` (`[k, n]`, row-major).
-	pub fn pack(w: &[f32], k: usize, n: usize) -> PackedLinear {
+	/// Packs `w` (`[k, n]`, row-major) for the kernel of `isa`, which must be [`Isa::Avx2`] or
+	/// [`Isa::Avx512`]; anything else panics.
+	pub fn pack(w: &[f32], k: usize, n: usize, isa: Isa) -> PackedLinear {
 		assert_eq!(w.len(), k * n);
-		let panels = n.div_ceil(PANEL);
-		let mut packed = vec![0f32; panels * k * PANEL];
+		assert!(
+			isa >= Isa::Avx2,
+			"packed f32 layers need AVX2 + FMA or AVX-512"
+		);
+		let width = Self::width(isa);
+		let mut packed = vec![0f32; n.div_ceil(width) * k * width];
 		for (r, row) in w.chunks_exact(n).enumerate() {
 			for (c, &v) in row.iter().enumerate() {
-				packed[((c / PANEL) * k + r) * PANEL + c % PANEL] = v;
+				packed[((c / width) * k + r) * width + c % width] = v;
 			}
 		}
-		PackedLinear {
-			k,
-			n,
-			panels,
-			packed,
+		PackedLinear { k, n, isa, packed }
+	}
+
+	fn width(isa: Isa) -> usize {
+		if isa == Isa::Avx512 {
+			WIDE
+		} else {
+			NARROW
 		}
 	}
 
-	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool.
-	/// `isa` must be [`Isa::Avx2`] or [`Isa::Avx512`] (FMA); anything else panics.
+	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool. Panics
+	/// when this CPU lacks the instruction set the weights were packed for.
 	pub fn forward_acc(&self, dst: &mut [f32], a: &[f32], m: usize, threads: usize) {
 		let (k, n) = (self.k, self.n);
 		assert!(dst.len() == m * n && a.len() == m * k);
-		assert!(Isa::Avx512.available(), "packed f32 layers need AVX-512");
+		assert!(
+			self.isa.available(),
+			"f32 layers packed for {:?}, which this CPU lacks",
+			self.isa
+		);
 		if m == 0 {
 			return;
 		}
 		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			#[cfg(target_arch = "x86_64")]
-			// SAFETY: the CPU has AVX-512 (asserted above).
+			// SAFETY: the CPU has `self.isa` (asserted above).
 			unsafe {
-				self.band_avx512(out, &a[row0 * k..])
+				if self.isa == Isa::Avx512 {
+					self.band_avx512(out, &a[row0 * k..])
+				} else {
+					self.band_avx2(out, &a[row0 * k..])
+				}
 			}
 		});
 	}
@@ -67,34 +89,52 @@ impl PackedLinear {
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
 	unsafe fn band_avx512(&self, out: &mut [f32], a: &[f32]) {
-		self.band(out, a, |rows, w, tile| {
-			// SAFETY: as this function's; `band` passes MR valid row slices of length k and a
-			// whole panel.
-			unsafe { avx512::tile(rows, w, self.k, tile) }
+		self.band::<WIDE>(out, a, |rows, w, dst, ld, accumulate| {
+			// SAFETY: as this function's; `band` passes MR valid row slices of length k, a
+			// whole panel and a destination of MR rows × 64 columns, `ld` apart.
+			unsafe { avx512::tile(rows, w, self.k, dst, ld, accumulate) }
 		})
 	}
 
-	/// For each panel and tile of the band: the tile by `kernel`, then `out += tile`. A tile
-	/// past the band's last row repeats that row (its results are dropped).
+	/// # Safety
+	/// The CPU has AVX2 and FMA.
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx2,fma")]
+	unsafe fn band_avx2(&self, out: &mut [f32], a: &[f32]) {
+		self.band::<NARROW>(out, a, |rows, w, dst, ld, accumulate| {
+			// SAFETY: as this function's; `band` passes MR valid row slices of length k, a
+			// whole panel and a destination of MR rows × 16 columns, `ld` apart.
+			unsafe { avx2::tile(rows, w, self.k, dst, ld, accumulate) }
+		})
+	}
+
+	/// For each panel (`W` wide) and tile of the band, `out += tile` by `kernel`: straight into
+	/// `out` for a whole tile (`accumulate`), through a buffer for the last rows or columns.
+	/// A tile past the band's last row repeats that row (its results are dropped). Either way
+	/// each output is `out + chain`, so the bits do not depend on which path a tile took.
 	#[inline(always)]
-	fn band(
+	fn band<const W: usize>(
 		&self,
 		out: &mut [f32],
 		a: &[f32],
-		mut kernel: impl FnMut([&[f32]; MR], &[f32], &mut [[f32; PANEL]; MR]),
+		mut kernel: impl FnMut([&[f32]; MR], &[f32], *mut f32, usize, bool),
 	) {
 		let (k, n) = (self.k, self.n);
 		let rows = out.len() / n;
-		let mut tile = [[0f32; PANEL]; MR];
-		for p in 0..self.panels {
-			let w = &self.packed[p * k * PANEL..(p + 1) * k * PANEL];
-			let (c0, c1) = (p * PANEL, ((p + 1) * PANEL).min(n));
+		let mut tile = [[0f32; W]; MR];
+		for (p, w) in self.packed.chunks_exact(k * W).enumerate() {
+			let (c0, c1) = (p * W, ((p + 1) * W).min(n));
 			for r0 in (0..rows).step_by(MR) {
 				let tile_rows: [&[f32]; MR] = std::array::from_fn(|r| {
 					let row = (r0 + r).min(rows - 1);
 					&a[row * k..(row + 1) * k]
 				});
-				kernel(tile_rows, w, &mut tile);
+				if r0 + MR <= rows && c1 - c0 == W {
+					// Rows r0..r0 + MR and columns c0..c0 + W lie inside `out`.
+					kernel(tile_rows, w, out[r0 * n + c0..].as_mut_ptr(), n, true);
+					continue;
+				}
+				kernel(tile_rows, w, tile.as_mut_ptr().cast(), W, false);
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
 					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
 					for (y, &v) in y.iter_mut().zip(acc.iter()) {
@@ -108,27 +148,30 @@ impl PackedLinear {
 
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-	use super::{MR, PANEL};
+	use super::{MR, WIDE};
 	use std::arch::x86_64::*;
 
 	/// 6 rows × 64 columns in 24 zmm accumulators; per `k`: 4 weight loads, 6 broadcasts,
-	/// 24 FMAs.
+	/// 24 FMAs. Then `dst += acc` (`accumulate`) or `dst = acc`, row `r` at `dst + r · ld`.
 	///
 	/// # Safety
-	/// The CPU has AVX-512 F; every row holds `k` values and `w` holds `k · 64`.
+	/// The CPU has AVX-512 F; every row holds `k` values, `w` holds `k · 64` and `dst` 6 rows
+	/// of 64 writable values, `ld` apart.
 	#[target_feature(enable = "avx512f,fma")]
 	pub(super) unsafe fn tile(
 		rows: [&[f32]; MR],
 		w: &[f32],
 		k: usize,
-		tile: &mut [[f32; PANEL]; MR],
+		dst: *mut f32,
+		ld: usize,
+		accumulate: bool,
 	) {
-		debug_assert!(rows.iter().all(|r| r.len() >= k) && w.len() >= k * PANEL);
+		debug_assert!(rows.iter().all(|r| r.len() >= k) && w.len() >= k * WIDE);
 		let a: [*const f32; MR] = std::array::from_fn(|r| rows[r].as_ptr());
 		let w = w.as_ptr();
 		let mut acc = [[_mm512_setzero_ps(); 4]; MR];
 		for i in 0..k {
-			let wk = w.add(i * PANEL);
+			let wk = w.add(i * WIDE);
 			let wv: [__m512; 4] = std::array::from_fn(|b| _mm512_loadu_ps(wk.add(b * 16)));
 			for r in 0..MR {
 				let x = _mm512_set1_ps(*a[r].add(i));
@@ -137,9 +180,62 @@ mod avx512 {
 				}
 			}
 		}
-		for (out, acc) in tile.iter_mut().zip(&acc) {
-			for b in 0..4 {
-				_mm512_storeu_ps(out[b * 16..].as_mut_ptr(), acc[b]);
+		for (r, acc) in acc.iter().enumerate() {
+			for (b, &acc) in acc.iter().enumerate() {
+				let y = dst.add(r * ld + b * 16);
+				let v = if accumulate {
+					_mm512_add_ps(_mm512_loadu_ps(y), acc)
+				} else {
+					acc
+				};
+				_mm512_storeu_ps(y, v);
+			}
+		}
+	}
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+	use super::{MR, NARROW};
+	use std::arch::x86_64::*;
+
+	/// 6 rows × 16 columns in 12 ymm accumulators; per `k`: 2 weight loads, 6 broadcasts,
+	/// 12 FMAs. Then `dst += acc` (`accumulate`) or `dst = acc`, row `r` at `dst + r · ld`.
+	///
+	/// # Safety
+	/// The CPU has AVX2 and FMA; every row holds `k` values, `w` holds `k · 16` and `dst` 6
+	/// rows of 16 writable values, `ld` apart.
+	#[target_feature(enable = "avx2,fma")]
+	pub(super) unsafe fn tile(
+		rows: [&[f32]; MR],
+		w: &[f32],
+		k: usize,
+		dst: *mut f32,
+		ld: usize,
+		accumulate: bool,
+	) {
+		debug_assert!(rows.iter().all(|r| r.len() >= k) && w.len() >= k * NARROW);
+		let a: [*const f32; MR] = std::array::from_fn(|r| rows[r].as_ptr());
+		let w = w.as_ptr();
+		let mut acc = [[_mm256_setzero_ps(); 2]; MR];
+		for i in 0..k {
+			let wk = w.add(i * NARROW);
+			let (w0, w1) = (_mm256_loadu_ps(wk), _mm256_loadu_ps(wk.add(8)));
+			for r in 0..MR {
+				let x = _mm256_broadcast_ss(&*a[r].add(i));
+				acc[r][0] = _mm256_fmadd_ps(x, w0, acc[r][0]);
+				acc[r][1] = _mm256_fmadd_ps(x, w1, acc[r][1]);
+			}
+		}
+		for (r, acc) in acc.iter().enumerate() {
+			for (b, &acc) in acc.iter().enumerate() {
+				let y = dst.add(r * ld + b * 8);
+				let v = if accumulate {
+					_mm256_add_ps(_mm256_loadu_ps(y), acc)
+				} else {
+					acc
+				};
+				_mm256_storeu_ps(y, v);
 			}
 		}
 	}
@@ -153,20 +249,27 @@ mod tests {
 		crate::kernels::test_values(n, seed, 1.0)
 	}
 
+	/// The kernels this CPU can run.
+	fn isas() -> Vec<Isa> {
+		[Isa::Avx2, Isa::Avx512]
+			.into_iter()
+			.filter(|i| i.available())
+			.collect()
+	}
+
 	#[test]
-	fn matches_f64_and_is_the_same_on_every_thread_count() {
-		if !Isa::Avx512.available() {
-			return;
-		}
+	fn matches_f64_and_is_the_same_on_every_kernel_and_thread_count() {
 		for (m, k, n) in [(1, 3, 5), (7, 13, 70), (58, 384, 384), (13, 1536, 130)] {
 			let (a, w) = (values(m * k, 1), values(k * n, 2));
-			let p = PackedLinear::pack(&w, k, n);
-			let run = |threads| {
+			let run = |threads, isa| {
 				let mut y = vec![0.25f32; m * n];
-				p.forward_acc(&mut y, &a, m, threads);
+				PackedLinear::pack(&w, k, n, isa).forward_acc(&mut y, &a, m, threads);
 				y
 			};
-			let want = run(1);
+			let Some(&first) = isas().first() else {
+				return;
+			};
+			let want = run(1, first);
 			for r in 0..m {
 				for c in 0..n {
 					let exact: f64 = 0.25
@@ -176,8 +279,14 @@ mod tests {
 					assert!((want[r * n + c] as f64 - exact).abs() < 1e-5 * k as f64);
 				}
 			}
-			for threads in [2, 3] {
-				assert_eq!(run(threads), want, "{threads} threads, ({m},{k},{n})");
+			for isa in isas() {
+				for threads in [1, 2, 3] {
+					assert_eq!(
+						run(threads, isa),
+						want,
+						"{isa:?}, {threads} threads, ({m},{k},{n})"
+					);
+				}
 			}
 		}
 	}

@@ -121,8 +121,8 @@ fn fast_backend_matches_reference() {
 	check_backend(Backend::Fast);
 }
 
-/// The fast backend on every instruction set this CPU has: portable and AVX2 (gemm), AVX-512
-/// (packed FMA kernel).
+/// The fast backend on every instruction set this CPU has: portable (gemm), AVX2 and AVX-512
+/// (packed FMA kernels).
 #[test]
 fn fast_backend_matches_reference_on_every_isa() {
 	for isa in isas() {
@@ -154,7 +154,8 @@ fn int8_stays_close_to_reference() {
 }
 
 /// The kernels that promise the same bits keep it on real weights and texts: int8 on every
-/// instruction set (integer sums are exact; the float steps are the same on all of them).
+/// instruction set (integer sums are exact; the float steps are the same on all of them), and
+/// f32 on AVX2 and AVX-512 (both packed kernels run the same FMA chains).
 #[test]
 fn kernels_give_the_same_bits_on_every_isa() {
 	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
@@ -182,8 +183,15 @@ fn kernels_give_the_same_bits_on_every_isa() {
 		assert_eq!(
 			embed(Precision::Int8, pair[0]),
 			embed(Precision::Int8, pair[1]),
-			"{pair:?}"
+			"int8, {pair:?}"
 		);
+		if pair[0] >= Isa::Avx2 {
+			assert_eq!(
+				embed(Precision::F32, pair[0]),
+				embed(Precision::F32, pair[1]),
+				"f32, {pair:?}"
+			);
+		}
 	}
 }
 
