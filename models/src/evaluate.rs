@@ -593,6 +593,9 @@ pub struct OperatingReport {
 	pub drift_texts: usize,
 	/// The margin floor (three times the drift, at least 1).
 	pub min_margin: u16,
+	/// How far inside 0..=10000 both edges of the band stay (three times the drift: 0 when
+	/// every validator computes the same scores).
+	pub edge_floor: u16,
 	/// The most wrong approvals (share of illicit memos) the chosen point may make on any one
 	/// dev set.
 	pub max_wrong_approvals: f64,
@@ -718,7 +721,8 @@ pub fn operating_point(
 		.map(|(a, b)| a.score.abs_diff(b.score))
 		.max()
 		.unwrap_or(0);
-	let min_margin = (3 * backend_drift).max(1);
+	let edge_floor = 3 * backend_drift;
+	let min_margin = edge_floor.max(1);
 	let sets: Vec<(String, Vec<Scored>)> = labelled
 		.iter()
 		.map(|(name, rows)| {
@@ -736,12 +740,28 @@ pub fn operating_point(
 			(name.clone(), memos)
 		})
 		.collect();
-	let point = operating::choose(&sets, costs, min_margin, step, max_wrong_approvals).ok_or_else(
+	let point = operating::choose(&sets, costs, edge_floor, step, max_wrong_approvals).ok_or_else(
 		|| {
+			let strictest = operating::strictest(&sets, costs, edge_floor);
+			let per_set: Vec<String> = strictest
+				.sets
+				.iter()
+				.map(|(name, o)| {
+					format!(
+						"{name} {}/{} = {:.2}%",
+						o.wrong_approvals,
+						o.illicit,
+						100.0 * o.wrong_approval_rate()
+					)
+				})
+				.collect();
 			anyhow!(
-				"no threshold and margin (margin at least {min_margin}) keeps wrong approvals at \
-				 or under {:.2}% of illicit memos on every dev set",
-				max_wrong_approvals * 100.0
+				"no threshold and margin keeps wrong approvals at or under {:.2}% of illicit \
+				 memos on every dev set: even approving only scores <= {edge_floor} (the edges \
+				 stay {edge_floor} units inside the scale, 3x the drift between {drift_between}) \
+				 approves {}",
+				max_wrong_approvals * 100.0,
+				per_set.join(", ")
 			)
 		},
 	)?;
@@ -766,6 +786,7 @@ pub fn operating_point(
 		drift_between: drift_between.to_string(),
 		drift_texts: bytes.len(),
 		min_margin,
+		edge_floor,
 		max_wrong_approvals,
 		guard,
 		point,

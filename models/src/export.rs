@@ -9,6 +9,7 @@ use std::path::Path;
 use veritas_classifier::authoring::{
 	write_head, write_manifest, ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE,
 };
+use veritas_classifier::{Engine, EngineOptions, FileRole, Manifest};
 
 /// A training checkpoint: heads + the threshold chosen on dev + free-form metadata (JSON).
 #[derive(Clone, Debug)]
@@ -152,5 +153,69 @@ pub fn export_model(
 		true,
 		adapter.is_some(),
 	)?;
+	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
+}
+
+/// Exports the trained files of the model in `from` under a new manifest: its heads and encoder
+/// adapter are copied into `out_dir` byte for byte and `manifest.json` is written for `spec`
+/// (which must keep `from`'s labels and reason codes). Returns the model hash. This is how a
+/// published model's weights get a new operating point or a pinned precision without the
+/// training run that made them.
+pub fn reexport_model(
+	from: &Path,
+	out_dir: &Path,
+	spec: &ModelSpec,
+	encoder_rel: &str,
+	base_dir: &Path,
+) -> Result<[u8; 32]> {
+	// Loading checks every file of the source against its manifest's digests.
+	let source = Engine::load(
+		from,
+		EngineOptions {
+			base_dir: Some(base_dir.to_path_buf()),
+			..EngineOptions::default()
+		},
+	)
+	.with_context(|| format!("loading the source model {}", from.display()))?;
+	let m: &Manifest = source.manifest();
+	if m.labels != spec.labels || m.reason_codes != spec.reason_codes {
+		bail!(
+			"the new manifest must keep {}'s labels and reason codes",
+			from.display()
+		);
+	}
+	let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+		(Ok(a), Ok(b)) => a == b,
+		_ => false,
+	};
+	if same(from, out_dir) {
+		bail!(
+			"the new model must go to another folder than its source {}",
+			from.display()
+		);
+	}
+	std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+	let copied = |role: FileRole, name: &str| -> Result<bool> {
+		let dst = out_dir.join(name);
+		match m.file(role) {
+			Some(entry) => {
+				let src = m.resolve(entry, from, Some(base_dir));
+				std::fs::copy(&src, &dst).with_context(|| {
+					format!("copying {} into {}", src.display(), out_dir.display())
+				})?;
+				Ok(true)
+			},
+			None if dst.exists() => {
+				std::fs::remove_file(&dst)
+					.with_context(|| format!("removing the stale {}", dst.display()))?;
+				Ok(false)
+			},
+			None => Ok(false),
+		}
+	};
+	copied(FileRole::Head, HEAD_FILE)?;
+	let reason_head = copied(FileRole::ReasonHead, REASON_HEAD_FILE)?;
+	let adapter = copied(FileRole::EncoderAdapter, ADAPTER_FILE)?;
+	write_manifest(out_dir, spec, encoder_rel, base_dir, reason_head, adapter)?;
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
 }

@@ -8,7 +8,7 @@ use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE};
 use veritas_classifier::{Engine, EngineOptions, InputGuard, InputScope, Precision};
 use veritas_models::data::{self, Example, GenOptions, LABELS};
 use veritas_models::evaluate::{self, eval_sets, EvalPaths, EvalSet};
-use veritas_models::export::{export_model, load_checkpoint};
+use veritas_models::export::{export_model, load_checkpoint, reexport_model};
 use veritas_models::operating::{wilson, Costs};
 use veritas_models::train::TrainConfig;
 use veritas_models::training::{self, TrainRequest, PERTURB_OPS};
@@ -197,18 +197,23 @@ struct ExportArgs {
 	/// Run folder holding checkpoint.safetensors (default models/.cache/runs/<name>).
 	#[arg(long)]
 	run_dir: Option<PathBuf>,
+	/// Take the heads and encoder adapter of this model folder instead of a training run (a
+	/// published model's weights under a new operating point or precision). The other fields
+	/// default to that model's.
+	#[arg(long, conflicts_with = "run_dir")]
+	from: Option<PathBuf>,
 	/// Model folder (default models/<name>).
 	#[arg(long)]
 	out: Option<PathBuf>,
 	/// Override the threshold chosen on dev (score units 0..=10000).
 	#[arg(long)]
 	threshold: Option<u16>,
-	/// Abstain margin (score units).
-	#[arg(long, default_value_t = 500)]
-	abstain_margin: u16,
-	/// Truncation length in tokens.
-	#[arg(long, default_value_t = 128)]
-	max_len: usize,
+	/// Abstain margin in score units (default 500, or the `--from` model's).
+	#[arg(long)]
+	abstain_margin: Option<u16>,
+	/// Truncation length in tokens (default 128, or the `--from` model's).
+	#[arg(long)]
+	max_len: Option<usize>,
 	/// Let a verdict carry any reason (no `reasons_by_label`): a legit verdict may then name an
 	/// illicit category.
 	#[arg(long)]
@@ -492,53 +497,72 @@ fn train(a: TrainArgs) -> Result<()> {
 fn export(a: ExportArgs) -> Result<()> {
 	let root = models_root();
 	let base = base_dir(&a.common)?;
-	let run_dir = a
-		.run_dir
-		.clone()
-		.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
 	let out = a.out.clone().unwrap_or_else(|| root.join(&a.name));
-	let ck = load_checkpoint(&run_dir.join("checkpoint.safetensors"))?;
-	let threshold = a.threshold.unwrap_or(ck.threshold);
-	if threshold > 10_000 {
-		bail!("threshold {threshold} is not in 0..=10000");
+	if let Some(t) = a.threshold.filter(|&t| t > 10_000) {
+		bail!("threshold {t} is not in 0..=10000");
 	}
-	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-	// A run with unfrozen layers ships an encoder adapter next to its heads.
-	let adapter = run_dir.join(ADAPTER_FILE);
-	let adapter = adapter.is_file().then_some(adapter);
-	if out.join("encoder").exists() {
-		// Left by exports from before adapters.
-		std::fs::remove_dir_all(out.join("encoder")).context("removing a stale encoder/")?;
-	}
-	let rel = relative(&out, &base)?;
-	let meta: serde_json::Value =
-		serde_json::from_str(&ck.meta).context("the checkpoint's training summary")?;
-	let input = match meta.get("input").and_then(|v| v.as_str()) {
-		None => InputScope::Text,
-		Some(s) => parse_input(s).map_err(|e| anyhow::anyhow!("checkpoint: {e}"))?,
-	};
-	let spec = ModelSpec {
+	let guard = (a.guard_min_words.is_some()
+		|| a.guard_min_english_permille.is_some()
+		|| a.guard_truncated)
+		.then(|| InputGuard {
+			min_words: a.guard_min_words.unwrap_or(0),
+			min_english_permille: a.guard_min_english_permille.unwrap_or(0),
+			truncated: a.guard_truncated,
+		});
+	let spec = |threshold: u16, margin: u16, max_len: usize, input: InputScope| ModelSpec {
 		name: a.name.clone(),
 		version: a.version,
 		labels: LABELS.iter().map(|s| s.to_string()).collect(),
 		positive_label: LABELS[data::POSITIVE].to_string(),
 		reason_codes: data::reason_codes(),
-		threshold,
-		abstain_margin: a.abstain_margin,
-		max_len: a.max_len,
+		threshold: a.threshold.unwrap_or(threshold),
+		abstain_margin: a.abstain_margin.unwrap_or(margin),
+		max_len: a.max_len.unwrap_or(max_len),
 		input,
 		reasons_by_label: (!a.free_reasons).then(data::reasons_by_label),
-		input_guard: (a.guard_min_words.is_some()
-			|| a.guard_min_english_permille.is_some()
-			|| a.guard_truncated)
-			.then(|| InputGuard {
-				min_words: a.guard_min_words.unwrap_or(0),
-				min_english_permille: a.guard_min_english_permille.unwrap_or(0),
-				truncated: a.guard_truncated,
-			}),
+		input_guard: guard,
 		precision: a.precision,
 	};
-	let hash = export_model(&out, &ck.heads, &spec, &rel, &base, adapter.as_deref())?;
+	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+	let rel = relative(&out, &base)?;
+	let (spec, hash) = match &a.from {
+		Some(from) => {
+			let path = from.join("manifest.json");
+			let bytes =
+				std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+			let m = veritas_classifier::Manifest::from_bytes(&bytes, &path)?;
+			let mut spec = spec(m.threshold, m.abstain_margin, m.max_len, m.input);
+			// Unless told otherwise, the new model keeps what the source pinned.
+			spec.input_guard = spec.input_guard.or(m.input_guard);
+			spec.precision = spec.precision.or(m.precision);
+			let hash = reexport_model(from, &out, &spec, &rel, &base)?;
+			(spec, hash)
+		},
+		None => {
+			let run_dir = a
+				.run_dir
+				.clone()
+				.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
+			let ck = load_checkpoint(&run_dir.join("checkpoint.safetensors"))?;
+			if out.join("encoder").exists() {
+				// Left by exports from before adapters.
+				std::fs::remove_dir_all(out.join("encoder"))
+					.context("removing a stale encoder/")?;
+			}
+			// A run with unfrozen layers ships an encoder adapter next to its heads.
+			let adapter = run_dir.join(ADAPTER_FILE);
+			let adapter = adapter.is_file().then_some(adapter);
+			let meta: serde_json::Value =
+				serde_json::from_str(&ck.meta).context("the checkpoint's training summary")?;
+			let input = match meta.get("input").and_then(|v| v.as_str()) {
+				None => InputScope::Text,
+				Some(s) => parse_input(s).map_err(|e| anyhow::anyhow!("checkpoint: {e}"))?,
+			};
+			let spec = spec(ck.threshold, 500, 128, input);
+			let hash = export_model(&out, &ck.heads, &spec, &rel, &base, adapter.as_deref())?;
+			(spec, hash)
+		},
+	};
 	// Check that the engine loads it as written.
 	let engine = Engine::load(&out, EngineOptions::default())
 		.with_context(|| format!("the engine refuses the exported model {}", out.display()))?;
@@ -548,9 +572,10 @@ fn export(a: ExportArgs) -> Result<()> {
 	let hx = format!("0x{}", veritas_classifier::manifest::hex(&hash));
 	std::fs::write(out.join("MODEL_HASH"), format!("{hx}\n")).context("writing MODEL_HASH")?;
 	println!(
-		"exported {} (threshold {threshold}, abstain margin {})",
+		"exported {} (threshold {}, abstain margin {})",
 		out.display(),
-		a.abstain_margin
+		spec.threshold,
+		spec.abstain_margin
 	);
 	println!("model hash {hx}");
 	Ok(())
@@ -629,12 +654,13 @@ fn operating_point(a: OperatingPointArgs) -> Result<()> {
 		a.max_wrong_approvals,
 	)?;
 	println!(
-		"backend drift ({}, {} dev texts): {} score units -> margin floor {}; wrong approvals \
-		 at most {:.2}% on each dev set",
+		"backend drift ({}, {} dev texts): {} score units -> margin floor {}, edges at least {} \
+		 inside the scale; wrong approvals at most {:.2}% on each dev set",
 		r.drift_between,
 		r.drift_texts,
 		r.backend_drift,
 		r.min_margin,
+		r.edge_floor,
 		r.max_wrong_approvals * 100.0
 	);
 	let g = &r.guard;

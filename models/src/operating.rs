@@ -202,23 +202,28 @@ pub fn evaluate(
 }
 
 /// The point of least mean cost over `sets` (each set weighs the same, whatever its size):
-/// thresholds on a grid of `step` score units, margins `min_margin` and the grid's steps above
-/// it; and, near the ends of the scale where saturated scores pile up, every unit: bands whose
-/// approve edge lies within `step` above the floor (or whose reject edge lies within `step`
-/// below `10000 − floor`). Both edges of the band stay at least `min_margin` inside 0..=10000,
-/// and a point that approves more than `max_wrong_approvals` (a share of illicit memos) on any
-/// one set is not a candidate: the costs trade wrong approvals against abstentions, the cap
-/// is the limit no trade may cross. Ties go to the first candidate met: the grid's, smaller
-/// margin, then lower threshold. `None` when no point keeps under the cap.
+/// thresholds on a grid of `step` score units, margins at least `drift_floor` (and at least 1)
+/// and the grid's steps above it; and, near the ends of the scale where saturated scores pile
+/// up, every unit: bands whose approve edge lies within `step` above the floor (or whose
+/// reject edge lies within `step` below `10000 − floor`). `drift_floor` is 3× the largest
+/// score difference between the ways validators run the model; both edges of the band stay at
+/// least that far inside 0..=10000, so a validator whose scores differ never votes otherwise
+/// on the saturated scores piled at the ends (with no drift, as for a model pinned to int8, an
+/// edge may sit at 0). A point that approves more than `max_wrong_approvals` (a share of
+/// illicit memos) on any one set is not a candidate: the costs trade wrong approvals against
+/// abstentions, the cap is the limit no trade may cross. Ties go to the first candidate met:
+/// the grid's, smaller margin, then lower threshold. `None` when no point keeps under the cap
+/// ([`strictest`] then says how far the sets are from it).
 pub fn choose(
 	sets: &[(String, Vec<Scored>)],
 	costs: &Costs,
-	min_margin: u16,
+	drift_floor: u16,
 	step: u16,
 	max_wrong_approvals: f64,
 ) -> Option<OperatingPoint> {
 	let step = step.max(1);
-	let (floor, unit) = (i32::from(min_margin), i32::from(step));
+	let min_margin = drift_floor.max(1);
+	let (floor, unit) = (i32::from(drift_floor), i32::from(step));
 	let margins = std::iter::once(min_margin)
 		.chain((0..=5_000).step_by(step.into()).filter(|&m| m > min_margin));
 	let grid_points = margins.flat_map(|m| {
@@ -235,10 +240,10 @@ pub fn choose(
 		.flat_map(|&a| grid.iter().chain(&high).map(move |&r| (a, r)))
 		.filter(|&(a, r)| (low.contains(&a) || high.contains(&r)) && r >= a && (r - a) % 2 == 0)
 		.map(|(a, r)| ((a + r) / 2, (r - a) / 2))
-		.filter(|&(_, m)| m >= floor);
+		.filter(|&(_, m)| m >= i32::from(min_margin));
 	let mut best: Option<OperatingPoint> = None;
 	for (threshold, margin) in grid_points.chain(fine_points) {
-		// Both edges of the band stay `min_margin` away from the ends of the scale, where
+		// Both edges of the band stay `drift_floor` away from the ends of the scale, where
 		// saturated scores pile up: an edge at 0 would split Approve and Abstain between
 		// backends whose scores differ by a unit there.
 		if threshold - margin < floor || threshold + margin > 10_000 - floor {
@@ -254,6 +259,18 @@ pub fn choose(
 		}
 	}
 	best
+}
+
+/// The strictest band [`choose`] may place, the approve edge `drift_floor` above 0 and the
+/// reject edge as far below 10000: no point approves fewer memos. When [`choose`] finds none
+/// under the cap, its wrong approvals per set say how far from the cap the model is.
+pub fn strictest(
+	sets: &[(String, Vec<Scored>)],
+	costs: &Costs,
+	drift_floor: u16,
+) -> OperatingPoint {
+	let floor = drift_floor.min(2_500);
+	evaluate(sets, costs, 5_000, 5_000 - floor)
 }
 
 /// Memos of `sets` whose score lies within `drift` of an edge of the band (`threshold` ±
@@ -495,6 +512,28 @@ mod tests {
 		// An illicit memo at the very bottom of the scale escapes every band.
 		let stuck = vec![("c".to_string(), vec![memo(true, 0), memo(false, 5_000)])];
 		assert!(choose(&stuck, &cheap, 10, 50, 0.0).is_none());
+	}
+
+	#[test]
+	fn without_drift_an_edge_may_sit_at_zero() {
+		// Legit memos saturate at 0, an illicit one escapes at 1 (1 of 21). Where validators'
+		// scores may differ by a unit (floor 3) every band approves it, and the strictest says
+		// so; where every validator computes the same scores (floor 0), approving only 0 keeps
+		// the cap.
+		let mut memos: Vec<Scored> = (0..40).map(|_| memo(false, 0)).collect();
+		memos.push(memo(true, 1));
+		memos.extend((0..20).map(|_| memo(true, 9_999)));
+		let sets = vec![("dev".to_string(), memos)];
+		assert!(choose(&sets, &Costs::default(), 3, 50, 0.01).is_none());
+		let s = strictest(&sets, &Costs::default(), 3);
+		assert_eq!(
+			(s.threshold - s.margin, s.sets[0].1.wrong_approvals),
+			(3, 1)
+		);
+		let p = choose(&sets, &Costs::default(), 0, 50, 0.01).expect("a point");
+		assert_eq!(p.threshold - p.margin, 0, "{p:?}");
+		assert_eq!(p.sets[0].1.wrong_approvals, 0, "{p:?}");
+		assert!(p.margin >= 1, "{p:?}");
 	}
 
 	#[test]

@@ -5,11 +5,13 @@
 //! Needs the base encoder (`models/fetch-base.sh`); fails (never skips) without it.
 
 use std::path::{Path, PathBuf};
-use veritas_classifier::authoring::{ModelSpec, HEAD_FILE, REASON_HEAD_FILE};
+use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE};
 use veritas_classifier::{Encoder, Engine, EngineError, EngineOptions, InputScope, Manifest};
 use veritas_models::data::{reason_codes, LABELS};
 use veritas_models::embed::{base_fingerprint, cache_key, cache_path, embed_cached};
-use veritas_models::export::{export_model, load_checkpoint, save_checkpoint, Checkpoint};
+use veritas_models::export::{
+	export_model, load_checkpoint, reexport_model, save_checkpoint, Checkpoint,
+};
 use veritas_models::train::{score_of, train_heads, Heads, Split, TrainConfig};
 
 fn base() -> PathBuf {
@@ -597,4 +599,82 @@ fn published_model_screens_plain_cases() {
 		assert!(!c.abstain, "{text}");
 		assert_eq!(reasons[c.reason as usize], reason, "{text}");
 	}
+}
+
+/// The non-file fields of `m`, as a spec to write a new manifest from.
+fn spec_of(m: &Manifest) -> ModelSpec {
+	ModelSpec {
+		name: m.name.clone(),
+		version: m.version,
+		labels: m.labels.clone(),
+		positive_label: m.positive_label.clone(),
+		reason_codes: m.reason_codes.clone(),
+		threshold: m.threshold,
+		abstain_margin: m.abstain_margin,
+		max_len: m.max_len,
+		input: m.input,
+		reasons_by_label: m.reasons_by_label.clone(),
+		input_guard: m.input_guard,
+		precision: m.precision,
+	}
+}
+
+/// `export --from`: the published model's weights under a new operating point give the same
+/// scores, decided by the new threshold and margin, under a new hash; its files are copied byte
+/// for byte, and the source folder is never written.
+#[test]
+fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
+	let base = base();
+	let from = published_dir();
+	let source = load(&from, &base).expect("the published model loads");
+	let mut spec = spec_of(source.manifest());
+	spec.name = "reexported".into();
+	spec.threshold = 5000;
+	spec.abstain_margin = 5000;
+	let out = scratch("reexport");
+	let rel = "../base/all-MiniLM-L6-v2";
+	let hash = reexport_model(&from, &out, &spec, rel, &base).expect("re-export");
+	assert_ne!(hash, source.model_hash());
+	for f in [HEAD_FILE, REASON_HEAD_FILE, ADAPTER_FILE] {
+		assert_eq!(
+			std::fs::read(out.join(f)).expect("copied"),
+			std::fs::read(from.join(f)).expect("source"),
+			"{f}"
+		);
+	}
+	let again = load(&out, &base).expect("the re-exported model loads");
+	assert_eq!(again.model_hash(), hash);
+	let texts = [
+		"rent for May, flat 4B",
+		"verify your wallet at claim-vrt.xyz now",
+	];
+	let (a, b) = (
+		source.classify(&texts).expect("classify"),
+		again.classify(&texts).expect("classify"),
+	);
+	for (x, y) in a.iter().zip(&b) {
+		assert_eq!(x.score, y.score);
+		// The band is now 1..=9999: only a saturated score is decided.
+		assert_eq!(
+			y.abstain,
+			(1..=9999).contains(&y.score),
+			"score {}",
+			y.score
+		);
+	}
+
+	// A spec with other labels is refused, and so is writing over the source.
+	let mut other = spec.clone();
+	other.reason_codes.pop();
+	let err = reexport_model(&from, &scratch("reexport-bad"), &other, rel, &base)
+		.expect_err("other reason codes");
+	assert!(err.to_string().contains("reason codes"), "{err}");
+	let before = std::fs::read(from.join("manifest.json")).expect("manifest");
+	let err = reexport_model(&from, &from, &spec, rel, &base).expect_err("onto itself");
+	assert!(err.to_string().contains("another folder"), "{err}");
+	assert_eq!(
+		std::fs::read(from.join("manifest.json")).expect("manifest"),
+		before
+	);
+	let _ = std::fs::remove_dir_all(&out);
 }
