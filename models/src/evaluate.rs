@@ -742,7 +742,12 @@ pub fn operating_point(
 		.collect();
 	let point = operating::choose(&sets, costs, edge_floor, step, max_wrong_approvals).ok_or_else(
 		|| {
-			let strictest = operating::strictest(&sets, costs, edge_floor);
+			let Some(strictest) = operating::strictest(&sets, costs, edge_floor) else {
+				return anyhow!(
+					"no band fits: its edges must stay {edge_floor} units inside the scale (3x \
+					 the drift between {drift_between})"
+				);
+			};
 			let per_set: Vec<String> = strictest
 				.sets
 				.iter()

@@ -178,9 +178,12 @@ pub fn reexport_model(
 	)
 	.with_context(|| format!("loading the source model {}", from.display()))?;
 	let m: &Manifest = source.manifest();
-	if m.labels != spec.labels || m.reason_codes != spec.reason_codes {
+	if m.labels != spec.labels
+		|| m.positive_label != spec.positive_label
+		|| m.reason_codes != spec.reason_codes
+	{
 		bail!(
-			"the new manifest must keep {}'s labels and reason codes",
+			"the new manifest must keep {}'s labels, positive label and reason codes",
 			from.display()
 		);
 	}

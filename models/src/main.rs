@@ -188,9 +188,10 @@ struct TrainArgs {
 struct ExportArgs {
 	#[command(flatten)]
 	common: Common,
-	/// Model name (manifest `name`).
-	#[arg(long, default_value = published_name())]
-	name: String,
+	/// Model name (manifest `name`; default: the published model's name). With `--from`, give
+	/// `--name` or `--out`, so that the published folder is never overwritten by default.
+	#[arg(long)]
+	name: Option<String>,
 	/// Model version.
 	#[arg(long, default_value_t = 1)]
 	version: u32,
@@ -198,8 +199,9 @@ struct ExportArgs {
 	#[arg(long)]
 	run_dir: Option<PathBuf>,
 	/// Take the heads and encoder adapter of this model folder instead of a training run (a
-	/// published model's weights under a new operating point or precision). The other fields
-	/// default to that model's.
+	/// published model's weights under a new operating point or precision). Threshold, margin,
+	/// max_len, input guard and precision default to that model's; name, version and
+	/// `reasons_by_label` (see `--free-reasons`) do not.
 	#[arg(long, conflicts_with = "run_dir")]
 	from: Option<PathBuf>,
 	/// Model folder (default models/<name>).
@@ -220,10 +222,13 @@ struct ExportArgs {
 	free_reasons: bool,
 	/// Pin the precision the model is defined in (manifest `precision`): `int8` makes every
 	/// node run the int8 layers, the same bits on every CPU. Choose the operating point on the
-	/// exported model's own scores. Omitted: the node decides (f32).
+	/// exported model's own scores. Omitted: the `--from` model's, else none (the node decides:
+	/// f32).
 	#[arg(long)]
 	precision: Option<Precision>,
 	/// Input guard: fewest English words a memo needs to be judged (see `operating-point`).
+	/// Any guard flag sets the whole guard (the others default to 0 / off), replacing a `--from`
+	/// model's.
 	#[arg(long)]
 	guard_min_words: Option<u16>,
 	/// Input guard: least share of English words among a memo's words, per mille.
@@ -497,7 +502,14 @@ fn train(a: TrainArgs) -> Result<()> {
 fn export(a: ExportArgs) -> Result<()> {
 	let root = models_root();
 	let base = base_dir(&a.common)?;
-	let out = a.out.clone().unwrap_or_else(|| root.join(&a.name));
+	if a.from.is_some() && a.name.is_none() && a.out.is_none() {
+		bail!("export --from needs --name or --out (the default folder is the published model's)");
+	}
+	let name = a
+		.name
+		.clone()
+		.unwrap_or_else(|| published_name().to_string());
+	let out = a.out.clone().unwrap_or_else(|| root.join(&name));
 	if let Some(t) = a.threshold.filter(|&t| t > 10_000) {
 		bail!("threshold {t} is not in 0..=10000");
 	}
@@ -510,7 +522,7 @@ fn export(a: ExportArgs) -> Result<()> {
 			truncated: a.guard_truncated,
 		});
 	let spec = |threshold: u16, margin: u16, max_len: usize, input: InputScope| ModelSpec {
-		name: a.name.clone(),
+		name: name.clone(),
 		version: a.version,
 		labels: LABELS.iter().map(|s| s.to_string()).collect(),
 		positive_label: LABELS[data::POSITIVE].to_string(),
@@ -523,14 +535,19 @@ fn export(a: ExportArgs) -> Result<()> {
 		input_guard: guard,
 		precision: a.precision,
 	};
-	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-	let rel = relative(&out, &base)?;
-	let (spec, hash) = match &a.from {
+	let source = match &a.from {
 		Some(from) => {
 			let path = from.join("manifest.json");
 			let bytes =
 				std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-			let m = veritas_classifier::Manifest::from_bytes(&bytes, &path)?;
+			Some(veritas_classifier::Manifest::from_bytes(&bytes, &path)?)
+		},
+		None => None,
+	};
+	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+	let rel = relative(&out, &base)?;
+	let (spec, hash) = match (&a.from, source) {
+		(Some(from), Some(m)) => {
 			let mut spec = spec(m.threshold, m.abstain_margin, m.max_len, m.input);
 			// Unless told otherwise, the new model keeps what the source pinned.
 			spec.input_guard = spec.input_guard.or(m.input_guard);
@@ -538,11 +555,11 @@ fn export(a: ExportArgs) -> Result<()> {
 			let hash = reexport_model(from, &out, &spec, &rel, &base)?;
 			(spec, hash)
 		},
-		None => {
+		_ => {
 			let run_dir = a
 				.run_dir
 				.clone()
-				.unwrap_or_else(|| root.join(".cache").join("runs").join(&a.name));
+				.unwrap_or_else(|| root.join(".cache").join("runs").join(&name));
 			let ck = load_checkpoint(&run_dir.join("checkpoint.safetensors"))?;
 			if out.join("encoder").exists() {
 				// Left by exports from before adapters.

@@ -263,14 +263,14 @@ pub fn choose(
 
 /// The strictest band [`choose`] may place, the approve edge `drift_floor` above 0 and the
 /// reject edge as far below 10000: no point approves fewer memos. When [`choose`] finds none
-/// under the cap, its wrong approvals per set say how far from the cap the model is.
+/// under the cap, its wrong approvals per set say how far from the cap the model is. `None`
+/// when the floor leaves no band (over 2500: the margin would be under the floor).
 pub fn strictest(
 	sets: &[(String, Vec<Scored>)],
 	costs: &Costs,
 	drift_floor: u16,
-) -> OperatingPoint {
-	let floor = drift_floor.min(2_500);
-	evaluate(sets, costs, 5_000, 5_000 - floor)
+) -> Option<OperatingPoint> {
+	(drift_floor <= 2_500).then(|| evaluate(sets, costs, 5_000, 5_000 - drift_floor))
 }
 
 /// Memos of `sets` whose score lies within `drift` of an edge of the band (`threshold` ±
@@ -525,7 +525,7 @@ mod tests {
 		memos.extend((0..20).map(|_| memo(true, 9_999)));
 		let sets = vec![("dev".to_string(), memos)];
 		assert!(choose(&sets, &Costs::default(), 3, 50, 0.01).is_none());
-		let s = strictest(&sets, &Costs::default(), 3);
+		let s = strictest(&sets, &Costs::default(), 3).expect("a band");
 		assert_eq!(
 			(s.threshold - s.margin, s.sets[0].1.wrong_approvals),
 			(3, 1)
@@ -533,7 +533,7 @@ mod tests {
 		let p = choose(&sets, &Costs::default(), 0, 50, 0.01).expect("a point");
 		assert_eq!(p.threshold - p.margin, 0, "{p:?}");
 		assert_eq!(p.sets[0].1.wrong_approvals, 0, "{p:?}");
-		assert!(p.margin >= 1, "{p:?}");
+		assert!(strictest(&sets, &Costs::default(), 2_501).is_none());
 	}
 
 	#[test]

@@ -601,6 +601,8 @@ fn published_model_screens_plain_cases() {
 	}
 }
 
+const MANIFEST: &str = "manifest.json";
+
 /// The non-file fields of `m`, as a spec to write a new manifest from.
 fn spec_of(m: &Manifest) -> ModelSpec {
 	ModelSpec {
@@ -644,6 +646,12 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 	}
 	let again = load(&out, &base).expect("the re-exported model loads");
 	assert_eq!(again.model_hash(), hash);
+	let m = again.manifest();
+	assert_eq!(
+		(m.name.as_str(), m.threshold, m.abstain_margin),
+		("reexported", 5000, 5000)
+	);
+	assert_eq!(m.precision, source.manifest().precision);
 	let texts = [
 		"rent for May, flat 4B",
 		"verify your wallet at claim-vrt.xyz now",
@@ -663,18 +671,28 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 		);
 	}
 
-	// A spec with other labels is refused, and so is writing over the source.
+	// A spec with other reason codes or another positive label is refused, and so is writing
+	// over the source (here the re-exported copy, never the published folder).
 	let mut other = spec.clone();
 	other.reason_codes.pop();
-	let err = reexport_model(&from, &scratch("reexport-bad"), &other, rel, &base)
+	let err = reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base)
 		.expect_err("other reason codes");
 	assert!(err.to_string().contains("reason codes"), "{err}");
-	let before = std::fs::read(from.join("manifest.json")).expect("manifest");
-	let err = reexport_model(&from, &from, &spec, rel, &base).expect_err("onto itself");
+	let mut other = spec.clone();
+	other.positive_label = other.labels[0].clone();
+	assert!(reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base).is_err());
+	let before: Vec<Vec<u8>> = [MANIFEST, HEAD_FILE]
+		.iter()
+		.map(|f| std::fs::read(out.join(f)).expect("source file"))
+		.collect();
+	let err = reexport_model(&out, &out, &spec, rel, &base).expect_err("onto itself");
 	assert!(err.to_string().contains("another folder"), "{err}");
-	assert_eq!(
-		std::fs::read(from.join("manifest.json")).expect("manifest"),
-		before
-	);
+	for (f, bytes) in [MANIFEST, HEAD_FILE].iter().zip(&before) {
+		assert_eq!(
+			&std::fs::read(out.join(f)).expect("source file"),
+			bytes,
+			"{f}"
+		);
+	}
 	let _ = std::fs::remove_dir_all(&out);
 }

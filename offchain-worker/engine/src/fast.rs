@@ -10,7 +10,9 @@
 //! * **fused QKV**: one `[N, H] x [H, 3H]` matmul per layer;
 //! * **bias (and residual) folded into the matmul**: the output is pre-filled with the bias (plus
 //!   the residual input) and `gemm` accumulates into it;
-//! * **fused scale + softmax** per attention row, attention parallelised over (text, head);
+//! * **attention** parallelised over (text, head), its two products ([`matmul_fma`]) one chain
+//!   of fused multiply-adds per output in a fixed order, so they too give the same bits on
+//!   every instruction set;
 //! * **vectorised GELU, softmax and layer norm** ([`crate::kernels`]): compiled for AVX-512,
 //!   AVX2 and baseline x86-64, chosen at run time, bit-identical on all three;
 //! * f32 matmuls through `gemm` (the library candle uses on CPU; its AVX-512 micro-kernels are
@@ -18,7 +20,7 @@
 //!   [`Precision::Int8`]) with AVX-512 VNNI, AVX2 and portable integer micro-kernels.
 
 use crate::error::{EngineError, Result};
-use crate::kernels::{gelu_erf, layer_norm_rows, softmax_rows, Isa};
+use crate::kernels::{gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, MM_COLS};
 use crate::packed::PackedLinear;
 use crate::quant::{Int8Kernel, Precision, QLinear};
 use candle_core::{DType, Device};
@@ -118,7 +120,9 @@ impl FastBert {
 					Linear::Packed(PackedLinear::pack(&t, inp, out, isa))
 				},
 				Precision::F32 => Linear::F32(t),
-				Precision::Int8 => Linear::Int8(QLinear::quantize(&t, inp, out)),
+				Precision::Int8 => {
+					Linear::Int8(QLinear::quantize(&t, inp, out, Int8Kernel::for_isa(isa)))
+				},
 			}
 		};
 		let e = vb.pp("embeddings");
@@ -213,7 +217,7 @@ impl FastBert {
 		let matmul = |dst: &mut [f32], a: &[f32], w: &Linear, k: usize, out: usize| match w {
 			Linear::F32(w) => matmul_acc(dst, a, w, n, k, out, par),
 			Linear::Packed(w) => w.forward_acc(dst, a, n, threads),
-			Linear::Int8(q) => q.forward_acc(dst, a, n, threads, self.int8_kernel, isa),
+			Linear::Int8(q) => q.forward_acc(dst, a, n, threads, isa),
 		};
 
 		// Embeddings: word + position + type(0), then LayerNorm.
@@ -328,6 +332,10 @@ fn matmul_acc(
 	}
 }
 
+fn strided(values: &[f32], stride: usize) -> Strided<'_> {
+	Strided { values, stride }
+}
+
 /// Self-attention of every (text, head); writes the context into `ctx` `[N, H]`.
 fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d: Dims, isa: Isa) {
 	let h = d.hidden;
@@ -351,61 +359,52 @@ fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d
 			let heads: Vec<Vec<f32>> = (0..d.heads)
 				.into_par_iter()
 				.map(|head| {
-					let mut scores = vec![0f32; l * l];
 					let q = &qkv[off * stride + head * dh..];
 					let k = &qkv[off * stride + h + head * dh..];
 					let v = &qkv[off * stride + 2 * h + head * dh..];
-					// scores = scale * q k^T
-					// SAFETY: q/k rows are read within the text's rows (off..off+l) of the
-					// [N, 3H] qkv buffer with row stride 3H and dh columns; scores is l x l.
-					unsafe {
-						gemm::gemm(
-							l,
-							l,
-							dh,
-							scores.as_mut_ptr(),
-							1,
-							l as isize,
-							false,
-							q.as_ptr(),
-							1,
-							stride as isize,
-							k.as_ptr(),
-							stride as isize,
-							1,
-							0.0f32,
-							scale,
-							false,
-							false,
-							false,
-							Parallelism::None,
-						);
+					// k^T [dh, l], its rows padded with zeros to whole blocks of columns.
+					let lt = l.next_multiple_of(MM_COLS);
+					let mut kt = vec![0f32; dh * lt];
+					for (j, row) in k.chunks(stride).take(l).enumerate() {
+						for (p, &x) in row[..dh].iter().enumerate() {
+							kt[p * lt + j] = x;
+						}
 					}
+					// scores = scale · q k^T, then softmax by rows; o = P v.
+					let mut scores = vec![0f32; l * l];
+					matmul_fma(
+						isa,
+						&mut scores,
+						strided(q, stride),
+						strided(&kt, lt),
+						[l, dh, l],
+						scale,
+					);
 					softmax_rows(isa, &mut scores, l);
 					let mut o = vec![0f32; l * dh];
-					// o = P v
-					// SAFETY: as above; v rows of the text, o is l x dh.
-					unsafe {
-						gemm::gemm(
-							l,
-							dh,
-							l,
-							o.as_mut_ptr(),
-							1,
-							dh as isize,
-							false,
-							scores.as_ptr(),
-							1,
-							l as isize,
-							v.as_ptr(),
-							1,
-							stride as isize,
-							0.0f32,
-							1.0f32,
-							false,
-							false,
-							false,
-							Parallelism::None,
+					if dh.is_multiple_of(MM_COLS) {
+						// v's rows read in whole blocks stay inside the qkv row.
+						matmul_fma(
+							isa,
+							&mut o,
+							strided(&scores, l),
+							strided(v, stride),
+							[l, l, dh],
+							1.0,
+						);
+					} else {
+						let dt = dh.next_multiple_of(MM_COLS);
+						let mut vt = vec![0f32; l * dt];
+						for (dst, row) in vt.chunks_mut(dt).zip(v.chunks(stride)) {
+							dst[..dh].copy_from_slice(&row[..dh]);
+						}
+						matmul_fma(
+							isa,
+							&mut o,
+							strided(&scores, l),
+							strided(&vt, dt),
+							[l, l, dh],
+							1.0,
 						);
 					}
 					o

@@ -8,7 +8,9 @@
 //!
 //! Every reduction (sums, maxima) runs over 16 fixed lanes combined in a fixed order and no
 //! multiply-add is contracted, so the three builds of a kernel return **bit-identical** results:
-//! a validator's vote never depends on which of them its CPU gets. (The matmuls go through
+//! a validator's vote never depends on which of them its CPU gets. The attention products
+//! ([`matmul_fma`]) make each output one chain of fused multiply-adds in a fixed order, which
+//! rounds the same at any vector width. (The f32 linear layers of a CPU without AVX2 go through
 //! `gemm`, whose micro-kernel choice does change the rounding; `veritas-classifier drift`
 //! measures what that does to the scores.)
 
@@ -280,6 +282,67 @@ pub(crate) fn exp_f32(x: f32) -> f32 {
 	y * f32::from_bits(((n as i32 + 127) << 23) as u32)
 }
 
+/// Rows × columns of the output block [`matmul_fma`] keeps in registers (12 ymm or 6 zmm).
+const MM_ROWS: usize = 6;
+/// Columns of a block; `b`'s rows are read in whole blocks.
+pub(crate) const MM_COLS: usize = 16;
+
+/// A row-major matrix operand: its rows start `stride` values apart.
+#[derive(Clone, Copy)]
+pub(crate) struct Strided<'a> {
+	/// The values, from the first row's first.
+	pub values: &'a [f32],
+	/// Distance between the starts of two rows.
+	pub stride: usize,
+}
+
+multiversion! {
+	/// `c[i, j] = scale · Σ_p a[i, p] · b[p, j]` for `a` `[m, k]`, `b` `[k, n]` (both strided)
+	/// and `c` `[m, n]` dense, `mkn = [m, k, n]` (the attention products). `b`'s rows are read
+	/// in whole blocks of [`MM_COLS`]: its stride and its last row reach
+	/// `n.next_multiple_of(MM_COLS)` columns, whose values past `n` are never used.
+	///
+	/// Every output is one chain of fused multiply-adds over `p` in order, from 0, then one
+	/// multiply by `scale`. A fused multiply-add rounds once whatever the vector width (and
+	/// `mul_add` is exact in the portable build too), so every build returns the same bits,
+	/// whatever the blocking.
+	fn matmul_fma(c: &mut [f32], a: Strided<'_>, b: Strided<'_>, mkn: [usize; 3], scale: f32) {
+		let [m, k, n] = mkn;
+		let (lda, ldb) = (a.stride, b.stride);
+		let (a, b) = (a.values, b.values);
+		let n_blocks = n.next_multiple_of(MM_COLS);
+		assert!(c.len() == m * n && ldb >= n_blocks);
+		if m == 0 || n == 0 {
+			return;
+		}
+		assert!(a.len() >= (m - 1) * lda + k && (k == 0 || b.len() >= (k - 1) * ldb + n_blocks));
+		for i0 in (0..m).step_by(MM_ROWS) {
+			// A block past the last row repeats it (computed, never written).
+			let rows: [&[f32]; MM_ROWS] =
+				std::array::from_fn(|r| &a[(i0 + r).min(m - 1) * lda..][..k]);
+			for j0 in (0..n).step_by(MM_COLS) {
+				let mut acc = [[0f32; MM_COLS]; MM_ROWS];
+				for p in 0..k {
+					let bp = &b[p * ldb + j0..][..MM_COLS];
+					let x: [f32; MM_ROWS] = std::array::from_fn(|r| rows[r][p]);
+					for (acc, x) in acc.iter_mut().zip(x) {
+						for (acc, &y) in acc.iter_mut().zip(bp) {
+							*acc = x.mul_add(y, *acc);
+						}
+					}
+				}
+				let cols = (n - j0).min(MM_COLS);
+				for (r, acc) in acc.iter().enumerate().take(m - i0) {
+					let out = &mut c[(i0 + r) * n + j0..][..cols];
+					for (out, &v) in out.iter_mut().zip(acc) {
+						*out = v * scale;
+					}
+				}
+			}
+		}
+	}
+}
+
 multiversion! {
 	/// Exact (erf) GELU in place: `x · (1 + erf(x / √2)) / 2`.
 	fn gelu_erf(xs: &mut [f32]) {
@@ -464,6 +527,60 @@ mod tests {
 		] {
 			assert!((erf_f32(x) - want).abs() < 2e-7, "erf({x})");
 			assert!((erf_f32(-x) + want).abs() < 2e-7, "erf(-{x})");
+		}
+	}
+
+	/// The attention products give the same bits on every instruction set (each output one
+	/// chain of fused multiply-adds), on strided operands and shapes off the 4 × 16 blocks, and
+	/// are right against f64.
+	#[test]
+	fn the_attention_products_give_the_same_bits_everywhere() {
+		for (m, k, n) in [
+			(1usize, 1usize, 1usize),
+			(3, 32, 3),
+			(5, 32, 17),
+			(58, 32, 58),
+			(58, 58, 32),
+			(9, 128, 40),
+		] {
+			let (lda, ldb) = (k + 3, n.next_multiple_of(MM_COLS) + 5);
+			let a = values(m * lda, 21, 2.0);
+			let b = values(k * ldb, 22, 1.0);
+			let run = |isa: Isa| {
+				let mut c = vec![f32::NAN; m * n];
+				let a = Strided {
+					values: &a,
+					stride: lda,
+				};
+				let b = Strided {
+					values: &b,
+					stride: ldb,
+				};
+				matmul_fma(isa, &mut c, a, b, [m, k, n], 0.25);
+				c
+			};
+			let portable = run(Isa::Portable);
+			for isa in isas() {
+				let got = run(isa);
+				assert!(
+					got.iter()
+						.zip(&portable)
+						.all(|(x, y)| x.to_bits() == y.to_bits()),
+					"{isa:?}, ({m},{k},{n})"
+				);
+			}
+			for i in 0..m {
+				for j in 0..n {
+					let exact: f64 = (0..k)
+						.map(|p| a[i * lda + p] as f64 * b[p * ldb + j] as f64)
+						.sum::<f64>() * 0.25;
+					let got = portable[i * n + j] as f64;
+					assert!(
+						(got - exact).abs() < 1e-5 * k as f64,
+						"({m},{k},{n}) [{i},{j}]"
+					);
+				}
+			}
 		}
 	}
 

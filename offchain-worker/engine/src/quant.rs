@@ -2,7 +2,9 @@
 //!
 //! * **Weights** are quantized once, symmetrically per output column:
 //!   `s_n = max_k |W[k, n]| / 127`, `q[k, n] = round(W[k, n] / s_n)` in `-127..=127`, and packed
-//!   for VNNI: 64-byte blocks of 16 columns × 4 consecutive `k`, the operand of one `vpdpbusd`.
+//!   for VNNI: 64-byte blocks of 16 columns × 4 consecutive `k`, the operand of one `vpdpbusd`;
+//!   for the AVX2 kernel also widened to `i16`, 16 columns × 2 consecutive `k` per block, the
+//!   operands of two `vpmaddwd`.
 //! * **Activations** are quantized per row (token) at run time, asymmetrically (VNNI multiplies
 //!   unsigned by signed bytes): the row's range `[lo, hi]` (widened to hold 0) on 256 steps,
 //!   `s_m = (hi − lo) / 255`, zero point `z_m = round(−lo / s_m)`,
@@ -145,11 +147,19 @@ pub(crate) struct QLinear {
 	scale: Vec<f32>,
 	/// Per column `Σ_k q[k, n]`.
 	colsum: Vec<i32>,
+	/// The micro-kernel the weights are packed for (and that [`QLinear::forward_acc`] runs,
+	/// where the CPU has it; the portable one otherwise).
+	kernel: Int8Kernel,
+	/// The same weights widened to `i16` for the AVX2 kernel (empty unless quantized for it):
+	/// `[panels][PANEL_BLOCKS][groups · 2][BLOCK][2]`, a pair of consecutive `k` per column,
+	/// the operand of `vpmaddwd`.
+	wide: Vec<i16>,
 }
 
 impl QLinear {
-	/// Quantizes `w` (`[k, n]`, row-major: input-major like the f32 path's matrices).
-	pub fn quantize(w: &[f32], k: usize, n: usize) -> QLinear {
+	/// Quantizes `w` (`[k, n]`, row-major: input-major like the f32 path's matrices), packed
+	/// for `kernel` (the AVX2 kernel reads its own, 16-bit copy of the weights).
+	pub fn quantize(w: &[f32], k: usize, n: usize, kernel: Int8Kernel) -> QLinear {
 		assert_eq!(w.len(), k * n);
 		let groups = k.div_ceil(4);
 		let panels = n.div_ceil(PANEL);
@@ -169,6 +179,11 @@ impl QLinear {
 			}
 			colsum[col] = sum;
 		}
+		let wide = if kernel == Int8Kernel::Avx2 {
+			widen(&packed, groups, panels)
+		} else {
+			Vec::new()
+		};
 		QLinear {
 			k,
 			n,
@@ -177,20 +192,16 @@ impl QLinear {
 			packed,
 			scale,
 			colsum,
+			kernel,
+			wide,
 		}
 	}
 
 	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool;
-	/// activations quantized with the `isa` kernels.
-	pub fn forward_acc(
-		&self,
-		dst: &mut [f32],
-		a: &[f32],
-		m: usize,
-		threads: usize,
-		kernel: Int8Kernel,
-		isa: Isa,
-	) {
+	/// activations quantized with the `isa` kernels, products by the kernel the weights were
+	/// packed for.
+	pub fn forward_acc(&self, dst: &mut [f32], a: &[f32], m: usize, threads: usize, isa: Isa) {
+		let kernel = self.kernel;
 		let (k, n) = (self.k, self.n);
 		assert!(dst.len() == m * n && a.len() == m * k);
 		if m == 0 {
@@ -200,10 +211,17 @@ impl QLinear {
 		// Rows padded with zeros to a multiple of MR, so that every tile is whole.
 		let mut rows = QuantizedRows::new(m, m.div_ceil(MR) * MR, stride, OUTLIERS);
 		kernels::quantize_rows(isa, a, k, &mut rows);
+		// The AVX2 kernel multiplies 16-bit operands: the rows widened once per call.
+		let wide_rows: Vec<i16> = if kernel == Int8Kernel::Avx2 && kernel.available() {
+			rows.q.iter().map(|&u| i16::from(u)).collect()
+		} else {
+			Vec::new()
+		};
 		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			let task = Task {
 				q: self,
 				rows: &rows,
+				wide_rows: &wide_rows,
 				row0,
 			};
 			match kernel {
@@ -224,6 +242,8 @@ struct Task<'a> {
 	q: &'a QLinear,
 	/// Every row of the input, quantized ([`OUTLIERS`] outliers per row).
 	rows: &'a QuantizedRows,
+	/// `rows.q` widened to `i16` (the AVX2 kernel's operand; empty for the others).
+	wide_rows: &'a [i16],
 	/// The band's first row.
 	row0: usize,
 }
@@ -237,10 +257,12 @@ impl Task<'_> {
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma")]
 	unsafe fn vnni(&self, out: &mut [f32]) {
-		let stride = self.q.groups * 4;
-		self.run(out, |a, w, tile| {
-			// SAFETY: as this function's; `run` passes whole tiles and panels.
-			unsafe { vnni512::tile(a.as_ptr(), stride, w.as_ptr(), self.q.groups, tile) }
+		let (groups, stride) = (self.q.groups, self.q.groups * 4);
+		self.run(out, |panel, first, tile| {
+			let a = &self.rows.q[first * stride..][..MR * stride];
+			let w = &self.q.packed[panel * groups * GROUP_BYTES..][..groups * GROUP_BYTES];
+			// SAFETY: as this function's; the slices hold a whole tile and panel.
+			unsafe { vnni512::tile(a.as_ptr(), stride, w.as_ptr(), groups, tile) }
 		})
 	}
 
@@ -251,28 +273,33 @@ impl Task<'_> {
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx2")]
 	unsafe fn avx2(&self, out: &mut [f32]) {
-		let stride = self.q.groups * 4;
-		self.run(out, |a, w, tile| {
-			// SAFETY: as this function's; `run` passes whole tiles and panels.
-			unsafe { avx2::tile(a.as_ptr(), stride, w.as_ptr(), self.q.groups, tile) }
+		let (groups, stride) = (self.q.groups, self.q.groups * 4);
+		let panel_len = PANEL * stride;
+		self.run(out, |panel, first, tile| {
+			let a = &self.wide_rows[first * stride..][..MR * stride];
+			let w = &self.q.wide[panel * panel_len..][..panel_len];
+			// SAFETY: as this function's; the slices hold a whole tile and panel.
+			unsafe { avx2::tile(a.as_ptr(), stride, w.as_ptr(), groups * 2, tile) }
 		})
 	}
 
 	/// The band `out` with the portable micro-kernel.
 	fn portable(&self, out: &mut [f32]) {
-		let stride = self.q.groups * 4;
-		self.run(out, |a, w, tile| {
-			portable_tile(a, stride, w, self.q.groups, tile)
+		let (groups, stride) = (self.q.groups, self.q.groups * 4);
+		self.run(out, |panel, first, tile| {
+			let a = &self.rows.q[first * stride..][..MR * stride];
+			let w = &self.q.packed[panel * groups * GROUP_BYTES..][..groups * GROUP_BYTES];
+			portable_tile(a, stride, w, groups, tile)
 		})
 	}
 
-	/// For each panel and tile: the integer tile by `kernel`, then the f32 epilogue
-	/// `out += (acc − z_m · colsum) · s_n · s_m` and the row's outliers, the same code (and so
-	/// the same bits) for every kernel.
+	/// For each panel and tile: the integer tile by `kernel` (given the panel and the tile's
+	/// first row of the input), then the f32 epilogue `out += (acc − z_m · colsum) · s_n · s_m`
+	/// and the row's outliers, the same code (and so the same bits) for every kernel.
 	#[inline(always)]
-	fn run(&self, out: &mut [f32], mut kernel: impl FnMut(&[u8], &[i8], &mut [[i32; PANEL]; MR])) {
+	fn run(&self, out: &mut [f32], mut kernel: impl FnMut(usize, usize, &mut [[i32; PANEL]; MR])) {
 		let q = self.q;
-		let (n, stride) = (q.n, q.groups * 4);
+		let n = q.n;
 		let rows = out.len() / n;
 		let qr = self.rows;
 		let mut tile = [[0i32; PANEL]; MR];
@@ -282,8 +309,7 @@ impl Task<'_> {
 			let (colsum, scale) = (&q.colsum[c0..c1], &q.scale[c0..c1]);
 			for r0 in (0..rows).step_by(MR) {
 				let first = self.row0 + r0;
-				assert!(qr.q.len() >= (first + MR) * stride);
-				kernel(&qr.q[first * stride..][..MR * stride], w, &mut tile);
+				kernel(p, first, &mut tile);
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
 					let (s_m, z_m) = (qr.scales[first + r], qr.zeros[first + r]);
 					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
@@ -333,55 +359,67 @@ fn portable_tile(a: &[u8], stride: usize, w: &[i8], groups: usize, tile: &mut [[
 	}
 }
 
+/// The AVX2 kernel's copy of the packed weights ([`QLinear::wide`]): per panel, per block of
+/// [`BLOCK`] columns, per pair of consecutive `k`, the block's columns each with its 2 weights
+/// as `i16`. Zero padding stays zero.
+fn widen(packed: &[i8], groups: usize, panels: usize) -> Vec<i16> {
+	let pairs = groups * 2;
+	let mut wide = vec![0i16; panels * PANEL * groups * 4];
+	for p in 0..panels {
+		for g in 0..groups {
+			let src = &packed[(p * groups + g) * GROUP_BYTES..][..GROUP_BYTES];
+			for lane in 0..PANEL {
+				let (b, c) = (lane / BLOCK, lane % BLOCK);
+				for r in 0..4 {
+					let pair = g * 2 + r / 2;
+					let at = (((p * PANEL_BLOCKS + b) * pairs + pair) * BLOCK + c) * 2 + r % 2;
+					wide[at] = i16::from(src[lane * 4 + r]);
+				}
+			}
+		}
+	}
+	wide
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-	use super::{BLOCK, GROUP_BYTES, MR, PANEL, PANEL_BLOCKS};
+	use super::{BLOCK, MR, PANEL, PANEL_BLOCKS};
 	use std::arch::x86_64::*;
 
-	/// The AVX2 micro-kernel, 2 rows × 16 columns at a time in 8 ymm accumulators. Per group of
-	/// 4 `k`: the 64 weight bytes of 16 columns widened to 4 × 16 `i16` (column-major, 4 `k`
-	/// each), the row's 4 activation bytes widened and broadcast, and `vpmaddwd`, which leaves
-	/// 2 partial sums per column; they are added at the end. Every product and sum fits `i32`
-	/// (|255 · 127 · 2| < 2¹⁷), so the integers equal the VNNI kernel's.
+	/// The AVX2 micro-kernel: 6 rows × 16 columns in 12 ymm accumulators, one block of the
+	/// panel at a time. Per pair of `k`: 2 loads of the block's 16-bit weights, and per row one
+	/// broadcast of its 2 activations and 2 `vpmaddwd` (8 columns × 2 products each) added
+	/// into the accumulators. Every product and sum fits `i32` (|255 · 127 · 2| < 2¹⁷), so the
+	/// integers equal the VNNI kernel's.
 	///
 	/// # Safety
-	/// The CPU has AVX2; `a` holds `MR` rows of `stride ≥ 4·groups` bytes and `w` holds
-	/// `groups · GROUP_BYTES` bytes.
+	/// The CPU has AVX2; `a` holds `MR` rows of `stride ≥ 2·pairs` `i16`, and `w` holds
+	/// `PANEL · 2 · pairs` `i16` (one panel of [`super::QLinear::wide`]).
 	#[target_feature(enable = "avx2")]
 	pub(super) unsafe fn tile(
-		a: *const u8,
+		a: *const i16,
 		stride: usize,
-		w: *const i8,
-		groups: usize,
+		w: *const i16,
+		pairs: usize,
 		tile: &mut [[i32; PANEL]; MR],
 	) {
-		for pair in 0..MR / 2 {
-			let rows = [a.add(2 * pair * stride), a.add((2 * pair + 1) * stride)];
-			for b in 0..PANEL_BLOCKS {
-				let mut acc = [[_mm256_setzero_si256(); 4]; 2];
-				for g in 0..groups {
-					let wb = w.add(g * GROUP_BYTES + b * BLOCK * 4);
-					let wv: [__m256i; 4] = std::array::from_fn(|j| {
-						_mm256_cvtepi8_epi16(_mm_loadu_si128(wb.add(16 * j) as *const __m128i))
-					});
-					for (acc, row) in acc.iter_mut().zip(rows) {
-						let x = (row.add(g * 4) as *const i32).read_unaligned();
-						let x = _mm256_broadcastq_epi64(_mm_cvtepu8_epi16(_mm_cvtsi32_si128(x)));
-						for (acc, &wv) in acc.iter_mut().zip(&wv) {
-							*acc = _mm256_add_epi32(*acc, _mm256_madd_epi16(x, wv));
-						}
-					}
+		for b in 0..PANEL_BLOCKS {
+			let wb = w.add(b * pairs * BLOCK * 2);
+			let mut acc = [[_mm256_setzero_si256(); 2]; MR];
+			for k in 0..pairs {
+				let w0 = _mm256_loadu_si256(wb.add(k * BLOCK * 2) as *const __m256i);
+				let w1 = _mm256_loadu_si256(wb.add(k * BLOCK * 2 + BLOCK) as *const __m256i);
+				for (r, acc) in acc.iter_mut().enumerate() {
+					let x = (a.add(r * stride + 2 * k) as *const i32).read_unaligned();
+					let x = _mm256_set1_epi32(x);
+					acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(x, w0));
+					acc[1] = _mm256_add_epi32(acc[1], _mm256_madd_epi16(x, w1));
 				}
-				for (r, acc) in acc.iter().enumerate() {
-					for (j, acc) in acc.iter().enumerate() {
-						let mut sums = [0i32; 8];
-						_mm256_storeu_si256(sums.as_mut_ptr() as *mut __m256i, *acc);
-						let out = &mut tile[2 * pair + r][b * BLOCK + 4 * j..][..4];
-						for (c, out) in out.iter_mut().enumerate() {
-							*out = sums[2 * c] + sums[2 * c + 1];
-						}
-					}
-				}
+			}
+			for (out, acc) in tile.iter_mut().zip(&acc) {
+				let out = &mut out[b * BLOCK..][..BLOCK];
+				_mm256_storeu_si256(out.as_mut_ptr() as *mut __m256i, acc[0]);
+				_mm256_storeu_si256(out[BLOCK / 2..].as_mut_ptr() as *mut __m256i, acc[1]);
 			}
 		}
 	}
@@ -444,10 +482,10 @@ mod tests {
 		for (m, k, n) in SHAPES {
 			let a = values(m * k, 1, 3.0);
 			let w = values(k * n, 2, 0.1);
-			let q = QLinear::quantize(&w, k, n);
+			let q = QLinear::quantize(&w, k, n, Int8Kernel::Portable);
 			let bias = values(n, 3, 1.0);
 			let mut got: Vec<f32> = (0..m * n).map(|i| bias[i % n]).collect();
-			q.forward_acc(&mut got, &a, m, 2, Int8Kernel::Portable, Isa::Portable);
+			q.forward_acc(&mut got, &a, m, 2, Isa::Portable);
 			// Each product errs by at most half a step of either operand's grid: a worst-case
 			// bound per output, and a random-walk (√k) bound for the root mean square.
 			let bound = k as f64 * (3.0 / 127.0 * 0.1 + 0.1 / 127.0 * 3.0) / 2.0;
@@ -474,10 +512,11 @@ mod tests {
 	fn every_kernel_and_thread_count_gives_the_same_bits() {
 		for (m, k, n) in SHAPES {
 			let a = values(m * k, 4, 2.0);
-			let q = QLinear::quantize(&values(k * n, 5, 0.2), k, n);
+			let w = values(k * n, 5, 0.2);
 			let run = |kernel, threads, isa| {
+				let q = QLinear::quantize(&w, k, n, kernel);
 				let mut y = vec![0.5f32; m * n];
-				q.forward_acc(&mut y, &a, m, threads, kernel, isa);
+				q.forward_acc(&mut y, &a, m, threads, isa);
 				y
 			};
 			let want = run(Int8Kernel::Portable, 1, Isa::Portable);
@@ -500,9 +539,9 @@ mod tests {
 
 	/// Max |error| of `a · W` by the int8 layer against f64, over every output.
 	fn max_error(a: &[f32], w: &[f32], m: usize, k: usize, n: usize) -> f64 {
-		let q = QLinear::quantize(w, k, n);
+		let q = QLinear::quantize(w, k, n, Int8Kernel::detect());
 		let mut got = vec![0f32; m * n];
-		q.forward_acc(&mut got, a, m, 1, Int8Kernel::detect(), Isa::detect());
+		q.forward_acc(&mut got, a, m, 1, Isa::detect());
 		let mut worst = 0f64;
 		for r in 0..m {
 			for c in 0..n {
@@ -569,11 +608,11 @@ mod tests {
 		for r in 0..k {
 			w[r * n + 5] = 0.0; // an all-zero column
 		}
-		let q = QLinear::quantize(&w, k, n);
+		let q = QLinear::quantize(&w, k, n, Int8Kernel::detect());
 		let mut a = values(m * k, 7, 1.0);
 		a[k..2 * k].fill(0.0); // an all-zero row
 		let mut y = vec![1.0f32; m * n];
-		q.forward_acc(&mut y, &a, m, 1, Int8Kernel::detect(), Isa::detect());
+		q.forward_acc(&mut y, &a, m, 1, Isa::detect());
 		assert!(y[n..2 * n].iter().all(|&v| v == 1.0));
 		assert!((0..m).all(|r| y[r * n + 5] == 1.0));
 	}

@@ -153,9 +153,11 @@ fn int8_stays_close_to_reference() {
 	}
 }
 
-/// The kernels that promise the same bits keep it on real weights and texts: int8 on every
-/// instruction set (integer sums are exact; the float steps are the same on all of them), and
-/// f32 on AVX2 and AVX-512 (both packed kernels run the same FMA chains).
+/// The kernels that promise the same bits keep it on real weights and texts, through the whole
+/// encoder: int8 on every instruction set (integer sums are exact; the float steps, the
+/// attention products included, are the same on all of them), and f32 on AVX2 and AVX-512
+/// (both packed kernels run the same FMA chains). Every kernel follows `isa` (none picks its
+/// code from the CPU behind it), so one machine tests every instruction set it has.
 #[test]
 fn kernels_give_the_same_bits_on_every_isa() {
 	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
