@@ -19,8 +19,11 @@ use std::path::{Path, PathBuf};
 use veritas_classifier::guard::{Guard, InputGuard, WordCount};
 use veritas_classifier::{Backend, Engine, EngineOptions, FileRole, InputScope, Isa, Precision};
 
-/// Folder of the hand-written dev set in new voices, relative to `models/`.
+/// The hand-written dev set in new voices, relative to `models/`.
 pub const VOICES_DEV: &str = "data/voices-dev-v1/dev.jsonl";
+/// The second hand-written dev set, written apart from every training memo (and from
+/// `voices-train-v2`'s writers), in nine voices; relative to `models/`.
+pub const VOICES_DEV_V2: &str = "data/voices-dev-v2/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The out-of-distribution kinds that carry nothing to judge: the guard should take them out of
@@ -56,6 +59,10 @@ pub enum EvalSet {
 	/// Hand-written memos in voices no template has ([`VOICES_DEV`]).
 	#[value(name = "voices_dev")]
 	VoicesDev,
+	/// Hand-written memos in nine voices, by writers who saw no training memo of
+	/// `voices-train-v2` ([`VOICES_DEV_V2`]).
+	#[value(name = "voices_dev_v2")]
+	VoicesDevV2,
 	/// The sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -63,13 +70,23 @@ pub enum EvalSet {
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 6] = [
+	pub const DEV: [EvalSet; 7] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
 		EvalSet::RetiredTest,
 		EvalSet::RetiredTestPerturbed,
 		EvalSet::VoicesDev,
+		EvalSet::VoicesDevV2,
+	];
+
+	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
+	/// same: the generated dev split, the retired test and the two hand-written sets.
+	pub const COSTED: [EvalSet; 4] = [
+		EvalSet::Dev,
+		EvalSet::RetiredTest,
+		EvalSet::VoicesDev,
+		EvalSet::VoicesDevV2,
 	];
 
 	/// Name of the set in the report.
@@ -81,6 +98,7 @@ impl EvalSet {
 			EvalSet::RetiredTest => "retired_test",
 			EvalSet::RetiredTestPerturbed => "retired_test_perturbed",
 			EvalSet::VoicesDev => "voices_dev",
+			EvalSet::VoicesDevV2 => "voices_dev_v2",
 			EvalSet::SealedTest => "sealed_test",
 		}
 	}
@@ -92,6 +110,7 @@ impl EvalSet {
 			EvalSet::RetiredTest => data.join("test.jsonl"),
 			EvalSet::RetiredTestPerturbed => data.join("test_perturbed.jsonl"),
 			EvalSet::VoicesDev => models.join(VOICES_DEV),
+			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
 			EvalSet::SealedTest => models.join(sealed::SEALED_DIR).join("test.jsonl"),
 		}
 	}
@@ -114,7 +133,10 @@ impl EvalSet {
 	pub fn lists_errors(self) -> bool {
 		matches!(
 			self,
-			EvalSet::RetiredTest | EvalSet::RetiredTestPerturbed | EvalSet::VoicesDev
+			EvalSet::RetiredTest
+				| EvalSet::RetiredTestPerturbed
+				| EvalSet::VoicesDev
+				| EvalSet::VoicesDevV2
 		)
 	}
 }
@@ -465,15 +487,17 @@ pub fn eval_dev(
 	}
 	let sets: Vec<SetReport> = scored.into_iter().map(|s| s.report).collect();
 	let mut targets = BTreeMap::new();
-	if let Some(v) = sets.iter().find(|s| s.name == EvalSet::VoicesDev.name()) {
-		targets.insert(
-			"voices_dev macro-F1 >= 0.95 (dev)".to_string(),
-			v.macro_f1 >= 0.95,
-		);
-		targets.insert(
-			"voices_dev wrong approvals <= 1% of illicit (dev)".to_string(),
-			v.chain.wrong_approval_rate() <= 0.01,
-		);
+	for set in [EvalSet::VoicesDev, EvalSet::VoicesDevV2] {
+		if let Some(v) = sets.iter().find(|s| s.name == set.name()) {
+			targets.insert(
+				format!("{} macro-F1 >= 0.95 (dev)", set.name()),
+				v.macro_f1 >= 0.95,
+			);
+			targets.insert(
+				format!("{} wrong approvals <= 1% of illicit (dev)", set.name()),
+				v.chain.wrong_approval_rate() <= 0.01,
+			);
+		}
 	}
 	let rep = Report {
 		model: m.name.clone(),
@@ -611,7 +635,7 @@ pub struct OperatingReport {
 }
 
 /// Chooses the input guard, then the threshold and margin, on the dev sets (never the sealed
-/// set): `v8 dev`, `retired_test` and `voices_dev` for the costs, `ood_dev` for the guard
+/// set): `v8 dev`, `retired_test`, `voices_dev` and `voices_dev_v2` for the costs, `ood_dev` for the guard
 /// (`guard_truncated`: memos longer than `max_len` are out of scope too), the point of least
 /// cost among those that approve at most `max_wrong_approvals` of the illicit memos of each set.
 /// The model's own point (`current`) is costed with the model's own guard.
@@ -637,7 +661,7 @@ pub fn operating_point(
 	);
 	let mut labelled: Vec<(String, Vec<DevMemo>)> = Vec::new();
 	let mut drift_texts: Vec<String> = Vec::new();
-	for set in [EvalSet::Dev, EvalSet::RetiredTest, EvalSet::VoicesDev] {
+	for set in EvalSet::COSTED {
 		let path = set.path(&paths.data, &paths.models);
 		let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
 		let inputs = model_inputs(&ex, m.input);
@@ -671,7 +695,7 @@ pub fn operating_point(
 			})
 			.collect();
 		// Drift on every hand-written memo and the first 500 of each generated set.
-		let take = if set == EvalSet::VoicesDev {
+		let take = if matches!(set, EvalSet::VoicesDev | EvalSet::VoicesDevV2) {
 			inputs.len()
 		} else {
 			500

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Shared checks for the hand-written voices sets (stdlib only; never runs a model).
+
+A set is a list of parts; each part is one JSONL file with a fixed list of categories and a
+number of families per category. Per memo: valid JSON with exactly the fields id, text, label,
+category, family, voice, hard; ids <prefix>-NNNN unique; texts unique (case-insensitive),
+trimmed, without a transfer prefix or template syntax, 2-50 words; the category one of its
+part's and the label the one `models/src/templates.rs` gives it; family ids
+<category>/<tag><k>, k in 1..families. Per family: 3 wordings, exactly one hard voice (legit:
+scam-vocab-legit; illicit: mixed or bland-illicit) and two different plain voices; `hard` is
+true exactly for the hard voices.
+
+Leakage filter: for every memo, the largest word-Jaccard (lowercased, words = runs of letters
+and digits) against every reference set the caller names. Readable references print the
+nearest wording's source; blind references (sets the writer must not read, such as the sealed
+test) print only the maximum and the ids of OUR memos at or above the bound, never their texts.
+Every max must be below 0.5.
+"""
+
+import collections
+import glob
+import json
+import os
+import re
+
+MODELS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+BOUND = 0.5
+MIN_WORDS, MAX_WORDS = 2, 50
+PLAIN = {"bank-terse", "messenger", "long-form", "formal-letter", "ledger-note",
+         "learner-english"}
+HARD = {False: {"scam-vocab-legit"}, True: {"mixed", "bland-illicit"}}
+FIELDS = {"id": str, "text": str, "label": str, "category": str, "family": str,
+          "voice": str, "hard": bool}
+
+
+def models_path(*p):
+    return os.path.join(MODELS, *p)
+
+
+def categories():
+    src = open(models_path("src", "templates.rs"), encoding="utf-8").read()
+    m = re.search(r"CATEGORY_FILES[^=]*=\s*category_files!\[(.*?)\];", src, re.S)
+    if not m:
+        raise SystemExit("cannot find CATEGORY_FILES in templates.rs")
+    return {n: f == "true" for n, f in re.findall(r'"([a-z_]+)"\s*=>\s*(true|false)', m.group(1))}
+
+
+def tokens(text):
+    return frozenset(re.findall(r"[^\W_]+", text.lower()))
+
+
+def family_wording(line):
+    line = re.sub(r"\[([^\]]*)\]", lambda m: m.group(1).split("|")[0], line)
+    return re.sub(r"\{[a-z0-9_]+\}", " ", line)
+
+
+def strip_prefix(text):
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def readable_refs(jsonl_globs):
+    """Token set -> source, for the template families and the named JSONL files."""
+    refs = {}
+    for path in sorted(glob.glob(models_path("families", "*.txt"))):
+        for i, raw in enumerate(open(path, encoding="utf-8"), 1):
+            line = raw.strip()
+            if line and not line.startswith("#"):
+                refs.setdefault(tokens(family_wording(line)), f"families/{os.path.basename(path)}:{i}")
+    for g in jsonl_globs:
+        for path in sorted(glob.glob(models_path(g))):
+            rel = os.path.relpath(path, models_path("data"))
+            for i, raw in enumerate(open(path, encoding="utf-8"), 1):
+                if raw.strip():
+                    refs.setdefault(tokens(strip_prefix(json.loads(raw)["text"])), f"{rel}:{i}")
+    refs.pop(frozenset(), None)
+    return refs
+
+
+def blind_sets(path):
+    """Token sets of a set the writer must not read. Never printed."""
+    s = set()
+    for p in sorted(glob.glob(models_path(path))):
+        with open(p, encoding="utf-8") as f:
+            for raw in f:
+                if raw.strip():
+                    s.add(tokens(json.loads(raw)["text"]))
+    s.discard(frozenset())
+    return list(s)
+
+
+class Index:
+    def __init__(self, sets):
+        self.sizes = [len(s) for s in sets]
+        self.post = collections.defaultdict(list)
+        for i, s in enumerate(sets):
+            for t in s:
+                self.post[t].append(i)
+
+    def max_jaccard(self, memo):
+        if not memo:
+            return 0.0, None
+        c = collections.Counter()
+        for t in memo:
+            c.update(self.post.get(t, ()))
+        best, bi, la = 0.0, None, len(memo)
+        for i, inter in c.most_common():
+            if inter / la <= best:
+                break
+            j = inter / (la + self.sizes[i] - inter)
+            if j > best:
+                best, bi = j, i
+        return best, bi
+
+
+def check_part(path, prefix, tag, cats, n_fams, illicit, ids, texts, errors):
+    rows, fams = [], collections.defaultdict(list)
+    name = os.path.relpath(path, models_path("data"))
+    if not os.path.exists(path):
+        errors.append(f"{name}: missing")
+        return rows
+    for n, raw in enumerate(open(path, encoding="utf-8"), 1):
+        w = f"{name}:{n}"
+        if not raw.strip():
+            errors.append(f"{w}: blank line")
+            continue
+        try:
+            r = json.loads(raw)
+        except json.JSONDecodeError as e:
+            errors.append(f"{w}: invalid JSON ({e})")
+            continue
+        # A file may hold several parts: each checks the rows of its own id prefix, and
+        # `run` checks that every row belongs to one of the file's parts.
+        if isinstance(r, dict) and not str(r.get("id", "")).startswith(f"{prefix}-"):
+            continue
+        if not isinstance(r, dict) or set(r) != set(FIELDS):
+            errors.append(f"{w}: not an object with fields {sorted(FIELDS)}")
+            continue
+        bad = [k for k, t in FIELDS.items() if not isinstance(r[k], t)]
+        if bad:
+            errors.append(f"{w}: wrong type for {bad}")
+            continue
+        if not re.fullmatch(rf"{prefix}-\d{{4}}", r["id"]) or r["id"] in ids:
+            errors.append(f"{w}: bad or duplicate id {r['id']!r} (want {prefix}-NNNN)")
+        ids.add(r["id"])
+        t = r["text"]
+        if not t.strip() or t != t.strip():
+            errors.append(f"{w}: empty text or surrounding whitespace")
+        if t.lower().startswith("transfer ") or re.search(r"\{[a-z_]+\}|\[[^\]]*\|", t):
+            errors.append(f"{w}: transfer prefix or template syntax")
+        if t.lower() in texts:
+            errors.append(f"{w}: duplicate text")
+        texts.add(t.lower())
+        nw = len(t.split())
+        if not MIN_WORDS <= nw <= MAX_WORDS:
+            errors.append(f"{w}: {nw} words (want {MIN_WORDS}-{MAX_WORDS})")
+        c = r["category"]
+        if c not in cats or c not in illicit:
+            errors.append(f"{w}: category {c!r} not in this part")
+            continue
+        want = "illicit" if illicit[c] else "legit"
+        if r["label"] != want:
+            errors.append(f"{w}: label {r['label']!r}, {c} is {want}")
+        m = re.fullmatch(rf"([a-z_]+)/{tag}(\d+)", r["family"])
+        if not m or m.group(1) != c or not 1 <= int(m.group(2)) <= n_fams:
+            errors.append(f"{w}: family {r['family']!r} (want {c}/{tag}1..{tag}{n_fams})")
+        v, hard = r["voice"], HARD[illicit[c]]
+        if v not in PLAIN | hard:
+            errors.append(f"{w}: voice {v!r} on a {want} memo")
+        if r["hard"] != (v in hard):
+            errors.append(f"{w}: voice {v} with hard={r['hard']}")
+        fams[r["family"]].append(r)
+        rows.append(r)
+    want_rows = len(cats) * n_fams * 3
+    if len(rows) != want_rows:
+        errors.append(f"{name}: {len(rows)} valid memos, want {want_rows}")
+    per_cat = collections.Counter(f.split("/")[0] for f in fams)
+    for c in cats:
+        if per_cat[c] != n_fams:
+            errors.append(f"{name}: {c} has {per_cat[c]} families, want {n_fams}")
+    for f, rs in fams.items():
+        vs = [r["voice"] for r in rs]
+        if len(rs) != 3 or sum(r["hard"] for r in rs) != 1 or len(set(vs)) != 3:
+            errors.append(f"{name}: family {f}: voices {vs}, want one hard + two different plain")
+    return rows
+
+
+def run(title, parts, readable, blind, only=None):
+    """parts: [(file, id prefix, family tag, categories, families per category)].
+    readable: JSONL globs (under models/) the writers may read; blind: those they may not.
+    only: check only the parts whose file or id prefix contains this string (a writer's own
+    part)."""
+    illicit = categories()
+    errors, ids, texts, rows = [], set(), set(), []
+    prefixes = collections.defaultdict(list)
+    for path, prefix, tag, cats, n in parts:
+        if only and only not in path and only not in prefix:
+            continue
+        prefixes[path].append(prefix)
+        rows += check_part(models_path(path), prefix, tag, cats, n, illicit, ids, texts, errors)
+    for path, pre in prefixes.items():
+        if not os.path.exists(models_path(path)) or only:
+            continue
+        for n, raw in enumerate(open(models_path(path), encoding="utf-8"), 1):
+            try:
+                i = str(json.loads(raw).get("id", ""))
+            except (json.JSONDecodeError, AttributeError):
+                continue  # reported by check_part
+            if not any(i.startswith(f"{p}-") for p in pre):
+                errors.append(f"{path}:{n}: id {i!r} belongs to no part ({', '.join(pre)})")
+    toks = [tokens(r["text"]) for r in rows]
+    refs = readable_refs(readable)
+    ref_sets = list(refs)
+    idx = Index(ref_sets)
+    res = []
+    for r, t in zip(rows, toks):
+        j, i = idx.max_jaccard(t)
+        res.append((j, r))
+        if j >= BOUND:
+            errors.append(f"{r['id']} ({r['family']}): Jaccard {j:.3f} vs {refs[ref_sets[i]]}")
+    print(f"{title}: {len(rows)} memos; {len(ref_sets)} distinct readable wordings compared")
+    vc = collections.Counter(r["voice"] for r in rows)
+    print("voices: " + ", ".join(f"{v} {vc[v]}" for v in sorted(vc)))
+    w = sorted(len(r["text"].split()) for r in rows)
+    if w:
+        print(f"length (words): min {w[0]}, median {w[len(w) // 2]}, max {w[-1]}; "
+              f"2-4 words: {sum(x <= 4 for x in w)}")
+    if res:
+        j, r = max(res, key=lambda x: x[0])
+        print(f"max Jaccard vs readable sets: {j:.3f} ({r['id']})")
+    for path in blind:
+        sets = blind_sets(path)
+        if not sets:
+            print(f"blind {path}: not present, skipped")
+            continue
+        bi = Index(sets)
+        mx, hits = 0.0, []
+        for r, t in zip(rows, toks):
+            j, _ = bi.max_jaccard(t)
+            mx = max(mx, j)
+            if j >= BOUND:
+                hits.append(r["id"])
+        print(f"max Jaccard vs {path} ({len(sets)} memos, texts not shown): {mx:.3f}")
+        if hits:
+            errors.append(f"{len(hits)} memo(s) at Jaccard >= {BOUND} vs {path}: {', '.join(hits)}")
+    if errors:
+        print(f"\nFAIL: {len(errors)} problem(s)")
+        for e in errors:
+            print("  " + e)
+        return 1
+    print("\nOK: all checks passed")
+    return 0
