@@ -112,7 +112,7 @@ class Index:
         return best, bi
 
 
-def check_part(path, prefix, tag, cats, n_fams, illicit, ids, texts, errors):
+def check_part(path, prefix, tag, cats, n_fams, illicit, ids, texts, errors, plain=PLAIN):
     rows, fams = [], collections.defaultdict(list)
     name = os.path.relpath(path, models_path("data"))
     if not os.path.exists(path):
@@ -164,7 +164,7 @@ def check_part(path, prefix, tag, cats, n_fams, illicit, ids, texts, errors):
         if not m or m.group(1) != c or not 1 <= int(m.group(2)) <= n_fams:
             errors.append(f"{w}: family {r['family']!r} (want {c}/{tag}1..{tag}{n_fams})")
         v, hard = r["voice"], HARD[illicit[c]]
-        if v not in PLAIN | hard:
+        if v not in plain | hard:
             errors.append(f"{w}: voice {v!r} on a {want} memo")
         if r["hard"] != (v in hard):
             errors.append(f"{w}: voice {v} with hard={r['hard']}")
@@ -184,11 +184,11 @@ def check_part(path, prefix, tag, cats, n_fams, illicit, ids, texts, errors):
     return rows
 
 
-def run(title, parts, readable, blind, only=None):
+def run(title, parts, readable, blind, only=None, plain=PLAIN):
     """parts: [(file, id prefix, family tag, categories, families per category)].
     readable: JSONL globs (under models/) the writers may read; blind: those they may not.
     only: check only the parts whose file or id prefix contains this string (a writer's own
-    part)."""
+    part). plain: the plain voices the set may use."""
     illicit = categories()
     errors, ids, texts, rows = [], set(), set(), []
     prefixes = collections.defaultdict(list)
@@ -196,7 +196,8 @@ def run(title, parts, readable, blind, only=None):
         if only and only not in path and only not in prefix:
             continue
         prefixes[path].append(prefix)
-        rows += check_part(models_path(path), prefix, tag, cats, n, illicit, ids, texts, errors)
+        rows += check_part(models_path(path), prefix, tag, cats, n, illicit, ids, texts, errors,
+                           plain)
     for path, pre in prefixes.items():
         if not os.path.exists(models_path(path)) or only:
             continue

@@ -63,9 +63,12 @@ pub enum EvalSet {
 	/// `voices-train-v2` ([`VOICES_DEV_V2`]).
 	#[value(name = "voices_dev_v2")]
 	VoicesDevV2,
-	/// The sealed test set: only through `eval --test`.
+	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
+	/// The second sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTestV2,
 }
 
 impl EvalSet {
@@ -100,6 +103,7 @@ impl EvalSet {
 			EvalSet::VoicesDev => "voices_dev",
 			EvalSet::VoicesDevV2 => "voices_dev_v2",
 			EvalSet::SealedTest => "sealed_test",
+			EvalSet::SealedTestV2 => "sealed_test_v2",
 		}
 	}
 
@@ -111,7 +115,21 @@ impl EvalSet {
 			EvalSet::RetiredTestPerturbed => data.join("test_perturbed.jsonl"),
 			EvalSet::VoicesDev => models.join(VOICES_DEV),
 			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
-			EvalSet::SealedTest => models.join(sealed::SEALED_DIR).join("test.jsonl"),
+			EvalSet::SealedTest | EvalSet::SealedTestV2 => models
+				.join(self.sealed_dir().unwrap_or_default())
+				.join("test.jsonl"),
+		}
+	}
+
+	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
+	pub const SEALED: [EvalSet; 2] = [EvalSet::SealedTest, EvalSet::SealedTestV2];
+
+	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
+	pub fn sealed_dir(self) -> Option<&'static str> {
+		match self {
+			EvalSet::SealedTest => Some(sealed::SEALED_DIRS[0]),
+			EvalSet::SealedTestV2 => Some(sealed::SEALED_DIRS[1]),
+			_ => None,
 		}
 	}
 
@@ -395,7 +413,9 @@ fn score_sets(
 		}
 		let inputs = model_inputs(&ex, m.input);
 		// The sealed set is never cached: its embeddings are computed for its one scoring.
-		let cache = (set != EvalSet::SealedTest)
+		let cache = set
+			.sealed_dir()
+			.is_none()
 			.then_some(paths.cache.as_deref())
 			.flatten();
 		let embs = embed_cached(engine.encoder(), &fp, &inputs, cache, name)?;
@@ -414,7 +434,7 @@ fn score_sets(
 				score: pred[i].score,
 			}));
 		}
-		if set != EvalSet::SealedTest {
+		if set.sealed_dir().is_none() {
 			print_set(&s);
 		}
 		done.push(Scoring {
@@ -533,61 +553,94 @@ pub fn eval_dev(
 	Ok(rep)
 }
 
-/// What one scoring of the sealed set found (written to the model directory as
-/// `sealed-test.json`; the set's `SCORES.md` gets one line).
+/// What one scoring of a sealed set found (written to the model directory as
+/// `<set folder>.json`, e.g. `sealed-test-v2.json`; the set's `SCORES.md` gets one line).
 #[derive(Clone, Debug, Serialize)]
 pub struct SealedScore {
+	/// The set's folder, relative to `models/`.
+	pub set: String,
 	/// Which scoring of the set this was (1 = the first).
 	pub scoring: u32,
 	/// Model hash.
 	pub model_hash: String,
 	/// The set's report (no texts).
 	pub test: SetReport,
-	/// The set's out-of-distribution inputs, per kind.
+	/// The set's out-of-distribution inputs, per kind (empty for a set without `ood.jsonl`).
 	pub ood: Vec<OodRow>,
 }
 
-/// Scores the sealed test set once: refuses a model scored before, raises the set's count and
-/// appends to its `SCORES.md`, writes `sealed-test.json` into the model directory.
-pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<SealedScore> {
+/// Scores each sealed set once: skips a set the model was scored on before (and fails when
+/// that leaves none), raises each scored set's count and appends to its `SCORES.md`, writes
+/// `<set folder>.json` into the model directory.
+pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 	let engine = paths.load_model(paths.engine_options())?;
 	let hash = format!(
 		"0x{}",
 		veritas_classifier::manifest::hex(&engine.model_hash())
 	);
-	let dir = paths.models.join(sealed::SEALED_DIR);
-	sealed::check_not_scored(&dir, &hash)?;
-	let (mut scored, _) = score_sets(&engine, paths, &[EvalSet::SealedTest])?;
-	let test = scored.remove(0).report;
-	let ood = ood_rows(&engine, "sealed_ood", &read_ood(&dir.join("ood.jsonl"))?)?;
-	let c = &test.chain;
-	let row = format!(
-		"{} | `{hash}` | {:.4} | {}/{} = {:.2}% | {}/{} = {:.2}% | {:.2}%",
-		engine.manifest().name,
-		test.macro_f1,
-		c.wrong_approvals,
-		c.illicit,
-		c.wrong_approval_rate() * 100.0,
-		c.wrong_rejections,
-		c.legit,
-		c.wrong_rejection_rate() * 100.0,
-		c.abstention_rate() * 100.0
-	);
-	let scoring = sealed::record_scoring(&dir, date, &row)?;
-	print_set(&test);
-	print_ood(&ood);
-	println!("sealed set scored; this was scoring {scoring} of the set");
-	let out = SealedScore {
-		scoring,
-		model_hash: hash,
-		test,
-		ood,
-	};
-	std::fs::write(
-		paths.model.join("sealed-test.json"),
-		serde_json::to_string_pretty(&out)? + "\n",
-	)
-	.context("writing sealed-test.json")?;
+	let mut todo = Vec::new();
+	for set in EvalSet::SEALED {
+		let rel = set.sealed_dir().context("a sealed set has a folder")?;
+		if sealed::scored_before(&paths.models.join(rel), &hash)? {
+			println!("{rel}: model {hash} was scored on it before; not scored again");
+		} else {
+			todo.push((set, rel));
+		}
+	}
+	if todo.is_empty() {
+		// Names the earlier scoring.
+		sealed::check_not_scored(&paths.models.join(sealed::SEALED_DIRS[0]), &hash)?;
+		bail!("model {hash} was scored on every sealed set before");
+	}
+	let mut out = Vec::new();
+	for (set, rel) in todo {
+		let dir = paths.models.join(rel);
+		let (mut scored, _) = score_sets(&engine, paths, &[set])?;
+		let test = scored.remove(0).report;
+		let ood_path = dir.join("ood.jsonl");
+		let ood = if ood_path.exists() {
+			ood_rows(
+				&engine,
+				&format!("{}_ood", set.name()),
+				&read_ood(&ood_path)?,
+			)?
+		} else {
+			Vec::new()
+		};
+		let c = &test.chain;
+		let row = format!(
+			"{} | `{hash}` | {:.4} | {}/{} = {:.2}% | {}/{} = {:.2}% | {:.2}%",
+			engine.manifest().name,
+			test.macro_f1,
+			c.wrong_approvals,
+			c.illicit,
+			c.wrong_approval_rate() * 100.0,
+			c.wrong_rejections,
+			c.legit,
+			c.wrong_rejection_rate() * 100.0,
+			c.abstention_rate() * 100.0
+		);
+		let scoring = sealed::record_scoring(&dir, date, &row)?;
+		print_set(&test);
+		print_ood(&ood);
+		println!("{rel} scored; this was scoring {scoring} of the set");
+		let score = SealedScore {
+			set: rel.to_string(),
+			scoring,
+			model_hash: hash.clone(),
+			test,
+			ood,
+		};
+		let name = Path::new(rel)
+			.file_name()
+			.context("a sealed folder has a name")?
+			.to_string_lossy()
+			.into_owned();
+		let file = paths.model.join(format!("{name}.json"));
+		std::fs::write(&file, serde_json::to_string_pretty(&score)? + "\n")
+			.with_context(|| format!("writing {}", file.display()))?;
+		out.push(score);
+	}
 	Ok(out)
 }
 
@@ -836,7 +889,7 @@ mod tests {
 			eval_sets(&EvalSet::DEV, true).expect("a full report"),
 			EvalSet::DEV
 		);
-		assert!(!EvalSet::DEV.contains(&EvalSet::SealedTest));
+		assert!(EvalSet::SEALED.iter().all(|s| !EvalSet::DEV.contains(s)));
 	}
 
 	#[test]
@@ -856,8 +909,12 @@ mod tests {
 			EvalSet::SealedTest.path(data, models),
 			models.join("data/sealed-test-v1/test.jsonl")
 		);
-		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDev.lists_errors());
-		assert!(!EvalSet::SealedTest.lists_errors());
+		assert_eq!(
+			EvalSet::SealedTestV2.path(data, models),
+			models.join("data/sealed-test-v2/test.jsonl")
+		);
+		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDevV2.lists_errors());
+		assert!(EvalSet::SEALED.iter().all(|s| !s.lists_errors()));
 	}
 
 	/// A legit rent dev example `dev-<id>` of `family`.

@@ -258,9 +258,10 @@ struct EvalArgs {
 	/// Dev sets to score, comma-separated (default: all, and a written report covers all).
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
-	/// Score the sealed test set (models/data/sealed-test-v1) instead of dev: once per published
-	/// model, after every choice was made on dev. Raises the set's "Times scored" count, appends
-	/// to its SCORES.md and writes sealed-test.json into the model folder.
+	/// Score the sealed test sets (models/data/sealed-test-v1, -v2) instead of dev: once per
+	/// published model, after every choice was made on dev; a set the model was scored on before
+	/// is skipped. Raises each set's "Times scored" count, appends to its SCORES.md and writes
+	/// <set folder>.json (e.g. sealed-test-v2.json) into the model folder.
 	#[arg(long, conflicts_with_all = ["sets", "ablation", "no_write"])]
 	test: bool,
 }
@@ -535,19 +536,23 @@ fn export(a: ExportArgs) -> Result<()> {
 		input_guard: guard,
 		precision: a.precision,
 	};
+	// The source model of `--from` and its manifest (for the defaults of the new one).
 	let source = match &a.from {
 		Some(from) => {
 			let path = from.join("manifest.json");
 			let bytes =
 				std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-			Some(veritas_classifier::Manifest::from_bytes(&bytes, &path)?)
+			Some((
+				from,
+				veritas_classifier::Manifest::from_bytes(&bytes, &path)?,
+			))
 		},
 		None => None,
 	};
 	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 	let rel = relative(&out, &base)?;
-	let (spec, hash) = match (&a.from, source) {
-		(Some(from), Some(m)) => {
+	let (spec, hash) = match source {
+		Some((from, m)) => {
 			let mut spec = spec(m.threshold, m.abstain_margin, m.max_len, m.input);
 			// Unless told otherwise, the new model keeps what the source pinned.
 			spec.input_guard = spec.input_guard.or(m.input_guard);
@@ -555,7 +560,7 @@ fn export(a: ExportArgs) -> Result<()> {
 			let hash = reexport_model(from, &out, &spec, &rel, &base)?;
 			(spec, hash)
 		},
-		_ => {
+		None => {
 			let run_dir = a
 				.run_dir
 				.clone()

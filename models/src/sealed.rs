@@ -1,7 +1,7 @@
 //! The sealed test set and its score count.
 //!
-//! A sealed set (`models/data/sealed-test-v1/`) is scored once per published model, after every
-//! choice was made on dev. Its `README.md` holds a line `Times scored: N`; every scoring
+//! A sealed set (`models/data/sealed-test-v1/`, `models/data/sealed-test-v2/`) is scored once per
+//! published model, after every choice was made on dev. Its `README.md` holds a line `Times scored: N`; every scoring
 //! ([`record_scoring`]) raises N and appends a line to `SCORES.md` beside it, so the count a
 //! reader trusts is the count of times anyone looked. A model hash already in `SCORES.md` is
 //! refused: a second look at the same model is how a test set turns into dev data.
@@ -9,8 +9,9 @@
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
-/// Folder of the current sealed set, relative to `models/`.
-pub const SEALED_DIR: &str = "data/sealed-test-v1";
+/// Folders of the sealed sets, oldest first, relative to `models/`. `sealed-test-v1` had been
+/// scored twice (v7, v8) when `sealed-test-v2` was written, before v9's scores were seen.
+pub const SEALED_DIRS: [&str; 2] = ["data/sealed-test-v1", "data/sealed-test-v2"];
 
 /// The `Times scored: N` line of the set's README.
 const COUNT_PREFIX: &str = "Times scored: ";
@@ -59,6 +60,11 @@ pub fn is_inside(path: &Path, sealed_dir: &Path) -> bool {
 		(Ok(p), Ok(d)) => p.starts_with(d),
 		_ => false,
 	}
+}
+
+/// Whether `model_hash` was scored on the set in `dir` before.
+pub fn scored_before(dir: &Path, model_hash: &str) -> Result<bool> {
+	Ok(read_scores(dir)?.is_some_and(|text| text.lines().any(|l| l.contains(model_hash))))
 }
 
 /// Refuses when `model_hash` was scored on the set in `dir` before.
@@ -136,6 +142,10 @@ mod tests {
 		assert!(scores.ends_with(
 			"| 1 | 2026-12-03 | m1 | 0xaaaa | 0.9 |\n| 2 | 2026-12-04 | m2 | 0xbbbb | 0.9 |\n"
 		));
+		assert!(
+			scored_before(&d, "0xbbbb").expect("read")
+				&& !scored_before(&d, "0xcccc").expect("read")
+		);
 		let err = check_not_scored(&d, "0xaaaa").expect_err("scored before");
 		assert!(err.to_string().contains("scored on"), "{err}");
 		let _ = std::fs::remove_dir_all(&d);

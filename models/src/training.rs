@@ -78,13 +78,16 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 	let t0 = Instant::now();
 	let (data, base, cache, out, run_dir) =
 		(&a.data, &a.base, a.cache.as_deref(), &a.out, &a.run_dir);
-	// Nothing of the sealed test set may reach training or model selection.
-	let sealed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(crate::sealed::SEALED_DIR);
+	// Nothing of a sealed test set may reach training or model selection.
+	let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
 	for path in std::iter::once(data)
 		.chain(&a.extra_train)
 		.chain(&a.extra_dev)
 	{
-		if crate::sealed::is_inside(path, &sealed) {
+		if crate::sealed::SEALED_DIRS
+			.iter()
+			.any(|d| crate::sealed::is_inside(path, &models.join(d)))
+		{
 			anyhow::bail!(
 				"{} is the sealed test set: it is never trained or chosen on",
 				path.display()

@@ -72,10 +72,9 @@ struct Layer {
 /// The fast encoder's weights.
 pub(crate) struct FastBert {
 	dims: Dims,
-	/// Vector unit of the element-wise kernels.
+	/// Vector unit of the element-wise kernels (and, in int8, the one the integer micro-kernel
+	/// is chosen for: [`Int8Kernel::for_isa`]).
 	isa: Isa,
-	/// Micro-kernel of the int8 layers (when `precision` is int8).
-	int8_kernel: Int8Kernel,
 	precision: Precision,
 	word: Vec<f32>,
 	pos: Vec<f32>,
@@ -165,8 +164,6 @@ impl FastBert {
 		Ok(Self {
 			dims,
 			isa,
-			// A run held to a lower instruction set gets that set's integer kernel.
-			int8_kernel: Int8Kernel::for_isa(isa),
 			precision,
 			word,
 			pos,
@@ -478,7 +475,12 @@ impl FastBert {
 		match self.precision {
 			Precision::F32 if self.isa >= Isa::Avx2 => format!("f32 packed, {}", self.isa.name()),
 			Precision::F32 => format!("f32 gemm, {}", self.isa.name()),
-			Precision::Int8 => format!("int8 {}, {}", self.int8_kernel.name(), self.isa.name()),
+			// A run held to a lower instruction set gets that set's integer kernel.
+			Precision::Int8 => format!(
+				"int8 {}, {}",
+				Int8Kernel::for_isa(self.isa).name(),
+				self.isa.name()
+			),
 		}
 	}
 }
