@@ -25,6 +25,12 @@ if cargo tree --locked -p veritas-runtime -e normal,build | grep -E "candle|toke
 	exit 1
 fi
 
+echo "== hand-written data sets: fields, counts and leakage filters (models/data/*/check.py)"
+for check in models/data/*/check.py; do
+	python3 "$check" >/dev/null || { python3 "$check" | tail -20; echo "$check failed" >&2; exit 1; }
+	echo "$check: ok"
+done
+
 echo "== cargo test"
 cargo test --release --workspace --locked
 
