@@ -45,6 +45,12 @@ def categories():
     return {n: f == "true" for n, f in re.findall(r'"([a-z_]+)"\s*=>\s*(true|false)', m.group(1))}
 
 
+def split_categories():
+    """(legit, illicit) category names, in templates.rs order."""
+    cats = categories()
+    return [c for c, i in cats.items() if not i], [c for c, i in cats.items() if i]
+
+
 def tokens(text):
     return frozenset(re.findall(r"[^\W_]+", text.lower()))
 

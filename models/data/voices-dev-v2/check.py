@@ -14,12 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import voices_check  # noqa: E402
 
 D = "data/voices-dev-v2"
-LEGIT = ["salary", "rent", "invoice", "utilities", "retail", "refund", "donation",
-         "subscription", "loan_repayment", "supply_chain", "medical", "family_support", "tax",
-         "travel"]
-ILLICIT = ["investment_scam", "phishing", "fake_airdrop", "ransomware", "darknet_goods",
-           "money_laundering", "sanctions_evasion", "romance_scam", "extortion",
-           "impersonation", "bribery"]
+LEGIT, ILLICIT = voices_check.split_categories()
 PARTS = [
     (f"{D}/dev.jsonl", "vd2-l", "e", LEGIT, 4),
     (f"{D}/dev.jsonl", "vd2-i", "e", ILLICIT, 4),
