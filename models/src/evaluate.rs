@@ -6,6 +6,7 @@
 //! dev data now (`retired_test`); the test set is `data/sealed-test-v1`, scored only by
 //! [`score_sealed`], once per published model.
 
+use crate::calibrate::SetLogits;
 use crate::data::{self, Example};
 use crate::embed::{embed_cached, encoder_fingerprint};
 use crate::operating::{self, Costs, GuardChoice, Scored};
@@ -17,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use veritas_classifier::guard::{Guard, InputGuard, WordCount};
-use veritas_classifier::{Backend, Engine, EngineOptions, FileRole, InputScope, Isa, Precision};
+use veritas_classifier::{
+	Backend, Engine, EngineOptions, FileRole, InputScope, Isa, LinearHead, Precision,
+};
 
 /// The hand-written dev set in new voices, relative to `models/`.
 pub const VOICES_DEV: &str = "data/voices-dev-v1/dev.jsonl";
@@ -875,6 +878,47 @@ pub fn operating_point(
 		near_edges,
 		current,
 	})
+}
+
+/// The label head's logits on each costed dev set ([`EvalSet::COSTED`]), for fitting a
+/// temperature ([`crate::calibrate`]); embeddings come from the cache when they are there.
+pub fn calibration_sets(paths: &EvalPaths) -> Result<Vec<SetLogits>> {
+	let engine = paths.load_model(paths.engine_options())?;
+	let m = engine.manifest().clone();
+	let positive = m
+		.labels
+		.iter()
+		.position(|l| *l == m.positive_label)
+		.context("the manifest's positive label is not among its labels")?;
+	let entry = m
+		.file(FileRole::Head)
+		.context("the manifest lists no label head")?;
+	let head_path = m.resolve(entry, engine.model_dir(), paths.base.as_deref());
+	let bytes =
+		std::fs::read(&head_path).with_context(|| format!("reading {}", head_path.display()))?;
+	let dim = engine.encoder().hidden_size();
+	let head = LinearHead::from_safetensors(&bytes, &head_path, m.labels.len(), dim)?;
+	let fp = engine_fingerprint(&engine)?;
+	let mut sets = Vec::new();
+	for set in EvalSet::COSTED {
+		let path = set.path(&paths.data, &paths.models);
+		let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
+		let inputs = model_inputs(&ex, m.input);
+		let embs = embed_cached(
+			engine.encoder(),
+			&fp,
+			&inputs,
+			paths.cache.as_deref(),
+			set.name(),
+		)?;
+		sets.push(SetLogits {
+			name: set.name().to_string(),
+			logits: embs.iter().map(|e| head.logits(e)).collect(),
+			truth: ex.iter().map(Example::label_index).collect(),
+			positive,
+		});
+	}
+	Ok(sets)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Checkpoints of trained heads and export of a model directory the engine loads.
 
+use crate::calibrate;
 use crate::train::Heads;
 use anyhow::{bail, Context, Result};
 use safetensors::tensor::TensorView;
@@ -157,16 +158,18 @@ pub fn export_model(
 }
 
 /// Exports the trained files of the model in `from` under a new manifest: its heads and encoder
-/// adapter are copied into `out_dir` byte for byte and `manifest.json` is written for `spec`
+/// adapter are copied into `out_dir` byte for byte (the label head divided by `temperature`
+/// when one is given, see [`crate::calibrate`]) and `manifest.json` is written for `spec`
 /// (which must keep `from`'s labels and reason codes). Returns the model hash. This is how a
-/// published model's weights get a new operating point or a pinned precision without the
-/// training run that made them.
+/// published model's weights get a new operating point, a pinned precision or a temperature
+/// without the training run that made them.
 pub fn reexport_model(
 	from: &Path,
 	out_dir: &Path,
 	spec: &ModelSpec,
 	encoder_rel: &str,
 	base_dir: &Path,
+	temperature: Option<f64>,
 ) -> Result<[u8; 32]> {
 	// Loading checks every file of the source against its manifest's digests.
 	let source = Engine::load(
@@ -216,7 +219,16 @@ pub fn reexport_model(
 			None => Ok(false),
 		}
 	};
-	copied(FileRole::Head, HEAD_FILE)?;
+	match (temperature, m.file(FileRole::Head)) {
+		(Some(t), Some(entry)) => calibrate::scale_head(
+			&m.resolve(entry, from, Some(base_dir)),
+			&out_dir.join(HEAD_FILE),
+			t,
+		)?,
+		_ => {
+			copied(FileRole::Head, HEAD_FILE)?;
+		},
+	}
 	let reason_head = copied(FileRole::ReasonHead, REASON_HEAD_FILE)?;
 	let adapter = copied(FileRole::EncoderAdapter, ADAPTER_FILE)?;
 	write_manifest(out_dir, spec, encoder_rel, base_dir, reason_head, adapter)?;

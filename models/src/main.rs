@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE};
 use veritas_classifier::{Engine, EngineOptions, InputGuard, InputScope, Precision};
+use veritas_models::calibrate::check_temperature;
 use veritas_models::data::{self, Example, GenOptions, LABELS};
 use veritas_models::evaluate::{self, eval_sets, EvalPaths, EvalSet};
 use veritas_models::export::{export_model, load_checkpoint, reexport_model};
@@ -51,6 +52,9 @@ enum Cmd {
 	/// Evaluate a model directory through the engine on dev; writes report.md / report.json.
 	/// `--test` scores the sealed test set instead (once per published model).
 	Eval(EvalArgs),
+	/// Fit the temperature of the label head on dev (least log-loss, each costed dev set
+	/// weighing the same); `export --temperature` applies it.
+	Calibrate(CalibrateArgs),
 	/// Choose the input guard, threshold and abstain margin on dev by the cost of each chain
 	/// outcome, with the margin at least 3× the score drift between backends.
 	OperatingPoint(OperatingPointArgs),
@@ -237,6 +241,26 @@ struct ExportArgs {
 	/// Input guard: abstain on a memo longer than `max_len` tokens.
 	#[arg(long)]
 	guard_truncated: bool,
+	/// Divide the label head's weight and bias by this temperature (see `calibrate`): the
+	/// scores spread out (T > 1) or sharpen (T < 1) and keep their order. Choose the operating
+	/// point on the exported model's own scores.
+	#[arg(long)]
+	temperature: Option<f64>,
+}
+
+#[derive(Args)]
+struct CalibrateArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Model folder.
+	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
+	model: Option<PathBuf>,
+	/// Dataset folder.
+	#[arg(long, help = data_help())]
+	data: Option<PathBuf>,
+	/// Also write the result as JSON to this file.
+	#[arg(long)]
+	out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -330,6 +354,7 @@ fn run(cli: Cli) -> Result<()> {
 		Cmd::Train(a) => train(a),
 		Cmd::Export(a) => export(a),
 		Cmd::Eval(a) => eval(a),
+		Cmd::Calibrate(a) => calibrate(a),
 		Cmd::OperatingPoint(a) => operating_point(a),
 		Cmd::Classify(a) => classify(a),
 	}
@@ -514,6 +539,7 @@ fn export(a: ExportArgs) -> Result<()> {
 	if let Some(t) = a.threshold.filter(|&t| t > 10_000) {
 		bail!("threshold {t} is not in 0..=10000");
 	}
+	let temperature = a.temperature.map(check_temperature).transpose()?;
 	let guard = (a.guard_min_words.is_some()
 		|| a.guard_min_english_permille.is_some()
 		|| a.guard_truncated)
@@ -557,7 +583,7 @@ fn export(a: ExportArgs) -> Result<()> {
 			// Unless told otherwise, the new model keeps what the source pinned.
 			spec.input_guard = spec.input_guard.or(m.input_guard);
 			spec.precision = spec.precision.or(m.precision);
-			let hash = reexport_model(from, &out, &spec, &rel, &base)?;
+			let hash = reexport_model(from, &out, &spec, &rel, &base, temperature)?;
 			(spec, hash)
 		},
 		None => {
@@ -581,7 +607,13 @@ fn export(a: ExportArgs) -> Result<()> {
 				Some(s) => parse_input(s).map_err(|e| anyhow::anyhow!("checkpoint: {e}"))?,
 			};
 			let spec = spec(ck.threshold, 500, 128, input);
-			let hash = export_model(&out, &ck.heads, &spec, &rel, &base, adapter.as_deref())?;
+			let mut heads = ck.heads;
+			if let Some(t) = temperature {
+				for v in heads.w.iter_mut().chain(heads.b.iter_mut()) {
+					*v = (*v as f64 / t) as f32;
+				}
+			}
+			let hash = export_model(&out, &heads, &spec, &rel, &base, adapter.as_deref())?;
 			(spec, hash)
 		},
 	};
@@ -594,10 +626,13 @@ fn export(a: ExportArgs) -> Result<()> {
 	let hx = format!("0x{}", veritas_classifier::manifest::hex(&hash));
 	std::fs::write(out.join("MODEL_HASH"), format!("{hx}\n")).context("writing MODEL_HASH")?;
 	println!(
-		"exported {} (threshold {}, abstain margin {})",
+		"exported {} (threshold {}, abstain margin {}{})",
 		out.display(),
 		spec.threshold,
-		spec.abstain_margin
+		spec.abstain_margin,
+		temperature.map_or_else(String::new, |t| format!(
+			", label head over temperature {t}"
+		))
 	);
 	println!("model hash {hx}");
 	Ok(())
@@ -637,6 +672,38 @@ fn eval(a: EvalArgs) -> Result<()> {
 		})
 		.collect::<Result<Vec<_>>>()?;
 	evaluate::eval_dev(&paths, &wanted, &ablations, !a.no_write)?;
+	Ok(())
+}
+
+fn calibrate(a: CalibrateArgs) -> Result<()> {
+	let paths = eval_paths(&a.common, &a.model, &a.data);
+	let sets = evaluate::calibration_sets(&paths)?;
+	let c = veritas_models::calibrate::calibrate(&sets)?;
+	println!(
+		"temperature {:.4} (least mean log-loss over the {} costed dev sets, each weighing the \
+		 same)",
+		c.temperature,
+		c.sets.len()
+	);
+	println!(
+		"{:>16} {:>5} | {:>15} | {:>15} | {:>17}",
+		"set", "n", "log-loss T=1 -> T", "ECE T=1 -> T", "scores 0/10000"
+	);
+	for s in &c.sets {
+		println!(
+			"{:>16} {:>5} | {:.4} -> {:.4} | {:.4} -> {:.4} | {:>7} -> {:>6}",
+			s.name, s.n, s.nll.0, s.nll.1, s.ece.0, s.ece.1, s.saturated.0, s.saturated.1
+		);
+	}
+	println!(
+		"apply it with: export --from {} --temperature {:.4} --name NAME --version N",
+		paths.model.display(),
+		c.temperature
+	);
+	if let Some(out) = &a.out {
+		let json = serde_json::to_string_pretty(&c)?;
+		std::fs::write(out, json + "\n").with_context(|| format!("writing {}", out.display()))?;
+	}
 	Ok(())
 }
 

@@ -635,7 +635,7 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 	spec.abstain_margin = 5000;
 	let out = scratch("reexport");
 	let rel = "../base/all-MiniLM-L6-v2";
-	let hash = reexport_model(&from, &out, &spec, rel, &base).expect("re-export");
+	let hash = reexport_model(&from, &out, &spec, rel, &base, None).expect("re-export");
 	assert_ne!(hash, source.model_hash());
 	for f in [HEAD_FILE, REASON_HEAD_FILE, ADAPTER_FILE] {
 		assert_eq!(
@@ -675,17 +675,17 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 	// over the source (here the re-exported copy, never the published folder).
 	let mut other = spec.clone();
 	other.reason_codes.pop();
-	let err = reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base)
+	let err = reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base, None)
 		.expect_err("other reason codes");
 	assert!(err.to_string().contains("reason codes"), "{err}");
 	let mut other = spec.clone();
 	other.positive_label = other.labels[0].clone();
-	assert!(reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base).is_err());
+	assert!(reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base, None).is_err());
 	let before: Vec<Vec<u8>> = [MANIFEST, HEAD_FILE]
 		.iter()
 		.map(|f| std::fs::read(out.join(f)).expect("source file"))
 		.collect();
-	let err = reexport_model(&out, &out, &spec, rel, &base).expect_err("onto itself");
+	let err = reexport_model(&out, &out, &spec, rel, &base, None).expect_err("onto itself");
 	assert!(err.to_string().contains("another folder"), "{err}");
 	for (f, bytes) in [MANIFEST, HEAD_FILE].iter().zip(&before) {
 		assert_eq!(
@@ -694,5 +694,74 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 			"{f}"
 		);
 	}
+	let _ = std::fs::remove_dir_all(&out);
+}
+
+/// `export --from --temperature`: the label head is divided by the temperature, so every score
+/// moves towards 5000 without crossing it (the verdicts at threshold 5000 stay), the order of
+/// the memos stays, and the reason head and the encoder adapter are copied byte for byte.
+#[test]
+fn a_temperature_spreads_the_scores_and_keeps_their_order() {
+	let base = base();
+	let from = published_dir();
+	let source = load(&from, &base).expect("the published model loads");
+	let mut spec = spec_of(source.manifest());
+	spec.name = "tempered".into();
+	spec.threshold = 5000;
+	let out = scratch("tempered");
+	let rel = "../base/all-MiniLM-L6-v2";
+	reexport_model(&from, &out, &spec, rel, &base, Some(3.0)).expect("re-export");
+	for f in [REASON_HEAD_FILE, ADAPTER_FILE] {
+		assert_eq!(
+			std::fs::read(out.join(f)).expect("copied"),
+			std::fs::read(from.join(f)).expect("source"),
+			"{f}"
+		);
+	}
+	let tempered = load(&out, &base).expect("the tempered model loads");
+	let texts = [
+		"rent for May, flat 4B",
+		"verify your wallet at claim-vrt.xyz now",
+		"salary for March, thanks for all the overtime",
+		"send the seed phrase or your account is frozen today",
+		"grandma it's me, I'm in jail, pay the bail",
+	];
+	let (a, b) = (
+		source.classify(&texts).expect("classify"),
+		tempered.classify(&texts).expect("classify"),
+	);
+	let dist = |s: u16| s.abs_diff(5000);
+	for (x, y) in a.iter().zip(&b) {
+		assert!(dist(y.score) <= dist(x.score), "{} -> {}", x.score, y.score);
+		assert_eq!(
+			x.score >= 5000,
+			y.score >= 5000,
+			"{} -> {}",
+			x.score,
+			y.score
+		);
+		assert_eq!(x.reason, y.reason);
+	}
+	// At least one saturated score of the source comes off the end of the scale.
+	assert!(a
+		.iter()
+		.zip(&b)
+		.any(|(x, y)| matches!(x.score, 0 | 10_000) && !matches!(y.score, 0 | 10_000)));
+	for i in 0..texts.len() {
+		for j in 0..texts.len() {
+			if a[i].score < a[j].score {
+				assert!(b[i].score <= b[j].score, "order of {i} and {j}");
+			}
+		}
+	}
+	assert!(reexport_model(
+		&from,
+		&scratch("tempered-bad"),
+		&spec,
+		rel,
+		&base,
+		Some(0.0)
+	)
+	.is_err());
 	let _ = std::fs::remove_dir_all(&out);
 }
