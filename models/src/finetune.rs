@@ -510,7 +510,12 @@ pub fn finetune(
 				chunk.len(),
 				&device,
 			)?;
-			let label_loss = cross_entropy(&logits, &yb)?;
+			let label_loss = crate::train::label_loss(
+				&logits,
+				&yb,
+				crate::data::POSITIVE,
+				cfg.base.illicit_weight,
+			)?;
 			let loss = (&label_loss + (cross_entropy(&rlogits, &rbt)? * cfg.base.reason_weight)?)?;
 			let grads = loss.backward()?;
 			if cfg.lr_decay {

@@ -186,6 +186,10 @@ struct TrainArgs {
 	seed: u64,
 	#[arg(long, default_value_t = TrainConfig::default().reason_weight)]
 	reason_weight: f64,
+	/// Weight of an illicit memo in the label loss against 1 for a legit one (a wrong approval
+	/// costs the chain more than a wrong rejection).
+	#[arg(long, default_value_t = TrainConfig::default().illicit_weight)]
+	illicit_weight: f64,
 }
 
 #[derive(Args)]
@@ -491,6 +495,12 @@ fn parse_input(s: &str) -> Result<InputScope, String> {
 
 fn train(a: TrainArgs) -> Result<()> {
 	let root = models_root();
+	if !a.illicit_weight.is_finite() || a.illicit_weight <= 0.0 {
+		bail!(
+			"--illicit-weight {} must be a positive number",
+			a.illicit_weight
+		);
+	}
 	training::train(&TrainRequest {
 		data: data_dir(&a.data),
 		base: base_dir(&a.common)?,
@@ -520,6 +530,7 @@ fn train(a: TrainArgs) -> Result<()> {
 			patience: a.patience,
 			seed: a.seed,
 			reason_weight: a.reason_weight,
+			illicit_weight: a.illicit_weight,
 			progress: true,
 		},
 	})
