@@ -15,6 +15,10 @@ and digits) against every reference set the caller names. Readable references pr
 nearest wording's source; blind references (sets the writer must not read, such as the sealed
 test) print only the maximum and the ids of OUR memos at or above the bound, never their texts.
 Every max must be below 0.5.
+
+`run` checks a set and prints the common summary; `check` returns the results without printing,
+for a set that prints its own summary or adds a set-specific check (the v1 sets); `finish`
+prints the verdict.
 """
 
 import collections
@@ -22,6 +26,7 @@ import glob
 import json
 import os
 import re
+import types
 
 MODELS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 BOUND = 0.5
@@ -190,11 +195,14 @@ def check_part(path, prefix, tag, cats, n_fams, illicit, ids, texts, errors, pla
     return rows
 
 
-def run(title, parts, readable, blind, only=None, plain=PLAIN):
-    """parts: [(file, id prefix, family tag, categories, families per category)].
-    readable: JSONL globs (under models/) the writers may read; blind: those they may not.
-    only: check only the parts whose file or id prefix contains this string (a writer's own
-    part). plain: the plain voices the set may use."""
+def check(parts, readable, blind, only=None, plain=PLAIN):
+    """Every check of a set, without printing. parts: [(file, id prefix, family tag, categories,
+    families per category)]. readable: JSONL globs (under models/) the writers may read; blind:
+    those they may not. only: check only the parts whose file or id prefix contains this string (a
+    writer's own part). plain: the plain voices the set may use.
+    Returns a namespace: rows (the valid memos), errors, n_refs (distinct readable wordings), res
+    ([(Jaccard, memo, nearest readable source)], in row order) and blind ([(glob, distinct memos
+    or None when absent, max Jaccard, ids of our memos >= BOUND)]); no blind text or id."""
     illicit = categories()
     errors, ids, texts, rows = [], set(), set(), []
     prefixes = collections.defaultdict(list)
@@ -221,23 +229,14 @@ def run(title, parts, readable, blind, only=None, plain=PLAIN):
     res = []
     for r, t in zip(rows, toks):
         j, i = idx.max_jaccard(t)
-        res.append((j, r))
+        res.append((j, r, refs[ref_sets[i]] if i is not None else "-"))
         if j >= BOUND:
             errors.append(f"{r['id']} ({r['family']}): Jaccard {j:.3f} vs {refs[ref_sets[i]]}")
-    print(f"{title}: {len(rows)} memos; {len(ref_sets)} distinct readable wordings compared")
-    vc = collections.Counter(r["voice"] for r in rows)
-    print("voices: " + ", ".join(f"{v} {vc[v]}" for v in sorted(vc)))
-    w = sorted(len(r["text"].split()) for r in rows)
-    if w:
-        print(f"length (words): min {w[0]}, median {w[len(w) // 2]}, max {w[-1]}; "
-              f"2-4 words: {sum(x <= 4 for x in w)}")
-    if res:
-        j, r = max(res, key=lambda x: x[0])
-        print(f"max Jaccard vs readable sets: {j:.3f} ({r['id']})")
+    blinds = []
     for path in blind:
         sets = blind_sets(path)
         if not sets:
-            print(f"blind {path}: not present, skipped")
+            blinds.append((path, None, 0.0, []))
             continue
         bi = Index(sets)
         mx, hits = 0.0, []
@@ -246,9 +245,15 @@ def run(title, parts, readable, blind, only=None, plain=PLAIN):
             mx = max(mx, j)
             if j >= BOUND:
                 hits.append(r["id"])
-        print(f"max Jaccard vs {path} ({len(sets)} memos, texts not shown): {mx:.3f}")
+        blinds.append((path, len(sets), mx, hits))
         if hits:
             errors.append(f"{len(hits)} memo(s) at Jaccard >= {BOUND} vs {path}: {', '.join(hits)}")
+    return types.SimpleNamespace(rows=rows, errors=errors, n_refs=len(ref_sets), res=res,
+                                 blind=blinds)
+
+
+def finish(errors):
+    """Prints the verdict; the exit status."""
     if errors:
         print(f"\nFAIL: {len(errors)} problem(s)")
         for e in errors:
@@ -256,3 +261,25 @@ def run(title, parts, readable, blind, only=None, plain=PLAIN):
         return 1
     print("\nOK: all checks passed")
     return 0
+
+
+def run(title, parts, readable, blind, only=None, plain=PLAIN):
+    """`check`, then a summary: counts, voices, lengths, the maxima. The exit status."""
+    c = check(parts, readable, blind, only, plain)
+    rows = c.rows
+    print(f"{title}: {len(rows)} memos; {c.n_refs} distinct readable wordings compared")
+    vc = collections.Counter(r["voice"] for r in rows)
+    print("voices: " + ", ".join(f"{v} {vc[v]}" for v in sorted(vc)))
+    w = sorted(len(r["text"].split()) for r in rows)
+    if w:
+        print(f"length (words): min {w[0]}, median {w[len(w) // 2]}, max {w[-1]}; "
+              f"2-4 words: {sum(x <= 4 for x in w)}")
+    if c.res:
+        j, r, _ = max(c.res, key=lambda x: x[0])
+        print(f"max Jaccard vs readable sets: {j:.3f} ({r['id']})")
+    for path, n, mx, _ in c.blind:
+        if n is None:
+            print(f"blind {path}: not present, skipped")
+            continue
+        print(f"max Jaccard vs {path} ({n} memos, texts not shown): {mx:.3f}")
+    return finish(c.errors)
