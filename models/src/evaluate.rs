@@ -690,6 +690,40 @@ pub struct OperatingReport {
 	pub current: operating::OperatingPoint,
 }
 
+/// A costed dev set as the model reads it.
+struct CostedSet {
+	/// The labelled memos.
+	examples: Vec<Example>,
+	/// Their model inputs (the manifest's `input` scope).
+	inputs: Vec<String>,
+	/// Their embeddings.
+	embeddings: Vec<Vec<f32>>,
+}
+
+/// Reads a costed dev set and embeds it (from the cache when the embeddings are there).
+fn costed_set(
+	engine: &Engine,
+	fingerprint: &str,
+	paths: &EvalPaths,
+	set: EvalSet,
+) -> Result<CostedSet> {
+	let path = set.path(&paths.data, &paths.models);
+	let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
+	let inputs = model_inputs(&ex, engine.manifest().input);
+	let embs = embed_cached(
+		engine.encoder(),
+		fingerprint,
+		&inputs,
+		paths.cache.as_deref(),
+		set.name(),
+	)?;
+	Ok(CostedSet {
+		examples: ex,
+		inputs,
+		embeddings: embs,
+	})
+}
+
 /// Chooses the input guard, then the threshold and margin, on the dev sets (never the sealed
 /// set): `v8 dev`, `retired_test`, `voices_dev` and `voices_dev_v2` for the costs, `ood_dev` for the guard
 /// (`guard_truncated`: memos longer than `max_len` are out of scope too), the point of least
@@ -718,16 +752,11 @@ pub fn operating_point(
 	let mut labelled: Vec<(String, Vec<DevMemo>)> = Vec::new();
 	let mut drift_texts: Vec<String> = Vec::new();
 	for set in EvalSet::COSTED {
-		let path = set.path(&paths.data, &paths.models);
-		let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
-		let inputs = model_inputs(&ex, m.input);
-		let embs = embed_cached(
-			engine.encoder(),
-			&fp,
-			&inputs,
-			paths.cache.as_deref(),
-			set.name(),
-		)?;
+		let CostedSet {
+			examples: ex,
+			inputs,
+			embeddings: embs,
+		} = costed_set(&engine, &fp, paths, set)?;
 		let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
 		let toks = engine.encoder().tokenize(&refs)?;
 		let rows = ex
@@ -901,16 +930,11 @@ pub fn calibration_sets(paths: &EvalPaths) -> Result<Vec<SetLogits>> {
 	let fp = engine_fingerprint(&engine)?;
 	let mut sets = Vec::new();
 	for set in EvalSet::COSTED {
-		let path = set.path(&paths.data, &paths.models);
-		let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
-		let inputs = model_inputs(&ex, m.input);
-		let embs = embed_cached(
-			engine.encoder(),
-			&fp,
-			&inputs,
-			paths.cache.as_deref(),
-			set.name(),
-		)?;
+		let CostedSet {
+			examples: ex,
+			embeddings: embs,
+			..
+		} = costed_set(&engine, &fp, paths, set)?;
 		sets.push(SetLogits {
 			name: set.name().to_string(),
 			logits: embs.iter().map(|e| head.logits(e)).collect(),
