@@ -7,9 +7,10 @@
 //! [`score_sealed`], once per published model.
 
 use crate::calibrate::SetLogits;
+use crate::compare::{self, Ballot, Difference};
 use crate::data::{self, Example};
 use crate::embed::{embed_cached, encoder_fingerprint};
-use crate::operating::{self, Costs, GuardChoice, Scored};
+use crate::operating::{self, Costs, GuardChoice, Outcomes, Scored};
 use crate::report::{self, ErrorRow, Prediction, Report, SetReport, SetSummary};
 use crate::sealed;
 use anyhow::{anyhow, bail, Context, Result};
@@ -27,6 +28,9 @@ pub const VOICES_DEV: &str = "data/voices-dev-v1/dev.jsonl";
 /// The second hand-written dev set, written apart from every training memo (and from
 /// `voices-train-v2`'s writers), in nine voices; relative to `models/`.
 pub const VOICES_DEV_V2: &str = "data/voices-dev-v2/dev.jsonl";
+/// The third hand-written dev set, written by sessions that read no dataset, to choose between
+/// models that meet the cap (see `models/CHANGELOG.md`); relative to `models/`.
+pub const VOICES_DEV_V3: &str = "data/voices-dev-v3/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The out-of-distribution kinds that carry nothing to judge: the guard should take them out of
@@ -66,6 +70,10 @@ pub enum EvalSet {
 	/// `voices-train-v2` ([`VOICES_DEV_V2`]).
 	#[value(name = "voices_dev_v2")]
 	VoicesDevV2,
+	/// Hand-written memos in the same nine voices, by writers who read no dataset
+	/// ([`VOICES_DEV_V3`]).
+	#[value(name = "voices_dev_v3")]
+	VoicesDevV3,
 	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -76,7 +84,7 @@ pub enum EvalSet {
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 7] = [
+	pub const DEV: [EvalSet; 8] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
@@ -84,6 +92,7 @@ impl EvalSet {
 		EvalSet::RetiredTestPerturbed,
 		EvalSet::VoicesDev,
 		EvalSet::VoicesDevV2,
+		EvalSet::VoicesDevV3,
 	];
 
 	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
@@ -105,6 +114,7 @@ impl EvalSet {
 			EvalSet::RetiredTestPerturbed => "retired_test_perturbed",
 			EvalSet::VoicesDev => "voices_dev",
 			EvalSet::VoicesDevV2 => "voices_dev_v2",
+			EvalSet::VoicesDevV3 => "voices_dev_v3",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 		}
@@ -118,6 +128,7 @@ impl EvalSet {
 			EvalSet::RetiredTestPerturbed => data.join("test_perturbed.jsonl"),
 			EvalSet::VoicesDev => models.join(VOICES_DEV),
 			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
+			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
 			EvalSet::SealedTest | EvalSet::SealedTestV2 => models
 				.join(self.sealed_dir().unwrap_or_default())
 				.join("test.jsonl"),
@@ -158,6 +169,7 @@ impl EvalSet {
 				| EvalSet::RetiredTestPerturbed
 				| EvalSet::VoicesDev
 				| EvalSet::VoicesDevV2
+				| EvalSet::VoicesDevV3
 		)
 	}
 }
@@ -510,7 +522,11 @@ pub fn eval_dev(
 	}
 	let sets: Vec<SetReport> = scored.into_iter().map(|s| s.report).collect();
 	let mut targets = BTreeMap::new();
-	for set in [EvalSet::VoicesDev, EvalSet::VoicesDevV2] {
+	for set in [
+		EvalSet::VoicesDev,
+		EvalSet::VoicesDevV2,
+		EvalSet::VoicesDevV3,
+	] {
 		if let Some(v) = sets.iter().find(|s| s.name == set.name()) {
 			targets.insert(
 				format!("{} macro-F1 >= 0.95 (dev)", set.name()),
@@ -907,6 +923,132 @@ pub fn operating_point(
 		near_edges,
 		current,
 	})
+}
+
+/// One model on one set of a comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct Compared {
+	/// The model's name in the comparison.
+	pub model: String,
+	/// Its model hash (what the chain pins).
+	pub model_hash: String,
+	/// Its threshold.
+	pub threshold: u16,
+	/// Its abstain margin.
+	pub margin: u16,
+	/// What validators voting its scores do on chain.
+	pub outcomes: Outcomes,
+	/// The cost of those outcomes.
+	pub cost: f64,
+	/// Macro-F1 at its threshold (abstentions counted by their side of it).
+	pub macro_f1: f64,
+	/// Its cost minus the first model's, with a paired bootstrap interval (none for the first).
+	pub against_first: Option<Difference>,
+}
+
+/// Every model of a comparison on one set.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetComparison {
+	/// The set.
+	pub set: String,
+	/// Its memos.
+	pub n: usize,
+	/// The models, the first being the baseline.
+	pub models: Vec<Compared>,
+}
+
+/// Scores `models` (NAME, DIR; the first is the baseline) on the dev `sets`, each at its own
+/// operating point and guard, and bootstraps each model's cost difference from the first's
+/// (`resamples` paired draws of the memos from `seed`). `paths.model` is not read.
+pub fn compare_models(
+	paths: &EvalPaths,
+	models: &[(String, PathBuf)],
+	sets: &[EvalSet],
+	costs: &Costs,
+	resamples: usize,
+	seed: u64,
+) -> Result<Vec<SetComparison>> {
+	if models.len() < 2 {
+		bail!("a comparison needs at least two models (NAME=DIR), the first being the baseline");
+	}
+	let engines = models
+		.iter()
+		.map(|(name, dir)| {
+			let engine = Engine::load(dir, paths.engine_options())
+				.with_context(|| format!("loading model {name} from {}", dir.display()))?;
+			let fp = engine_fingerprint(&engine)?;
+			Ok((name.clone(), engine, fp))
+		})
+		.collect::<Result<Vec<_>>>()?;
+	let mut out = Vec::new();
+	for &set in sets {
+		let path = set.path(&paths.data, &paths.models);
+		let ex: Vec<Example> = data::read_jsonl(&path)
+			.with_context(|| format!("{}: reading {}", set.name(), path.display()))?
+			.into_iter()
+			.filter(|e| set.keeps(e))
+			.collect();
+		if ex.is_empty() {
+			bail!("{}: no examples in {}", set.name(), path.display());
+		}
+		let mut ballots = Vec::new();
+		let mut rows = Vec::new();
+		for (name, engine, fp) in &engines {
+			let m = engine.manifest();
+			let inputs = model_inputs(&ex, m.input);
+			let embs = embed_cached(
+				engine.encoder(),
+				fp,
+				&inputs,
+				paths.cache.as_deref(),
+				set.name(),
+			)?;
+			let pred = predict(engine, &embs, &inputs)?;
+			let r = report::set_report(set.name(), &ex, &pred, &m.reason_codes, m.threshold);
+			let ballot = Ballot {
+				name: name.clone(),
+				memos: ex
+					.iter()
+					.zip(&pred)
+					.map(|(e, p)| Scored {
+						illicit: e.label_index() == data::POSITIVE,
+						score: p.score,
+						out_of_scope: p.out_of_scope,
+					})
+					.collect(),
+				threshold: m.threshold,
+				margin: m.abstain_margin,
+			};
+			let outcomes = ballot.outcomes();
+			debug_assert_eq!(outcomes, r.chain, "the ballot votes as the report counts");
+			let against_first = match ballots.first() {
+				Some(first) => Some(compare::cost_difference(
+					first, &ballot, costs, resamples, seed,
+				)?),
+				None => None,
+			};
+			rows.push(Compared {
+				model: name.clone(),
+				model_hash: format!(
+					"0x{}",
+					veritas_classifier::manifest::hex(&engine.model_hash())
+				),
+				threshold: m.threshold,
+				margin: m.abstain_margin,
+				outcomes,
+				cost: outcomes.cost(costs),
+				macro_f1: r.macro_f1,
+				against_first,
+			});
+			ballots.push(ballot);
+		}
+		out.push(SetComparison {
+			set: set.name().to_string(),
+			n: ex.len(),
+			models: rows,
+		});
+	}
+	Ok(out)
 }
 
 /// The label head's logits on each costed dev set ([`EvalSet::COSTED`]), for fitting a

@@ -58,6 +58,9 @@ enum Cmd {
 	/// Choose the input guard, threshold and abstain margin on dev by the cost of each chain
 	/// outcome, with the margin at least 3× the score drift between backends.
 	OperatingPoint(OperatingPointArgs),
+	/// Compare models on the same dev memos, each at its own operating point: chain outcomes,
+	/// cost, macro-F1, and a paired bootstrap of each cost's difference from the first model's.
+	Compare(CompareArgs),
 	/// Classify texts with a model directory.
 	Classify(ClassifyArgs),
 }
@@ -294,16 +297,9 @@ struct EvalArgs {
 	test: bool,
 }
 
+/// The cost of each chain outcome (`operating-point`, `compare`).
 #[derive(Args)]
-struct OperatingPointArgs {
-	#[command(flatten)]
-	common: Common,
-	/// Model folder.
-	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
-	model: Option<PathBuf>,
-	/// Dataset folder.
-	#[arg(long, help = data_help())]
-	data: Option<PathBuf>,
+struct CostArgs {
 	/// Cost of an illicit memo approved (per unit of its rate among illicit memos).
 	#[arg(long, default_value_t = Costs::default().wrong_approve)]
 	cost_wrong_approve: f64,
@@ -316,6 +312,71 @@ struct OperatingPointArgs {
 	/// Cost of an illicit memo abstained on (per unit of its rate among illicit memos).
 	#[arg(long, default_value_t = Costs::default().abstain_illicit)]
 	cost_abstain_illicit: f64,
+}
+
+impl CostArgs {
+	/// The costs, or why they cannot be costs.
+	fn costs(&self) -> Result<Costs> {
+		let costs = Costs {
+			wrong_approve: self.cost_wrong_approve,
+			wrong_reject: self.cost_wrong_reject,
+			abstain_legit: self.cost_abstain_legit,
+			abstain_illicit: self.cost_abstain_illicit,
+		};
+		if [
+			costs.wrong_approve,
+			costs.wrong_reject,
+			costs.abstain_legit,
+			costs.abstain_illicit,
+		]
+		.iter()
+		.any(|c| !c.is_finite() || *c < 0.0)
+		{
+			bail!("costs must be finite and not negative");
+		}
+		Ok(costs)
+	}
+}
+
+#[derive(Args)]
+struct CompareArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Models to compare as NAME=DIR, each at its own operating point; the first is the
+	/// baseline the others' cost differences are measured from (at least two).
+	#[arg(long = "model", required = true, num_args = 1)]
+	models: Vec<String>,
+	/// Dataset folder (for the generated dev sets).
+	#[arg(long, help = data_help())]
+	data: Option<PathBuf>,
+	/// Dev sets to compare on, comma-separated (never a sealed set).
+	#[arg(long, value_enum, value_delimiter = ',', required = true)]
+	sets: Vec<EvalSet>,
+	#[command(flatten)]
+	costs: CostArgs,
+	/// Paired bootstrap resamples of the memos.
+	#[arg(long, default_value_t = 2000)]
+	resamples: usize,
+	/// Bootstrap seed.
+	#[arg(long, default_value_t = 7)]
+	seed: u64,
+	/// Also write the comparison as JSON to this file.
+	#[arg(long)]
+	out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct OperatingPointArgs {
+	#[command(flatten)]
+	common: Common,
+	/// Model folder.
+	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
+	model: Option<PathBuf>,
+	/// Dataset folder.
+	#[arg(long, help = data_help())]
+	data: Option<PathBuf>,
+	#[command(flatten)]
+	costs: CostArgs,
 	/// Share of the labelled dev memos the input guard may take out of scope (they abstain).
 	#[arg(long, default_value_t = 0.01)]
 	guard_budget: f64,
@@ -360,6 +421,7 @@ fn run(cli: Cli) -> Result<()> {
 		Cmd::Eval(a) => eval(a),
 		Cmd::Calibrate(a) => calibrate(a),
 		Cmd::OperatingPoint(a) => operating_point(a),
+		Cmd::Compare(a) => compare(a),
 		Cmd::Classify(a) => classify(a),
 	}
 }
@@ -673,15 +735,7 @@ fn eval(a: EvalArgs) -> Result<()> {
 		return Ok(());
 	}
 	let wanted = eval_sets(&a.sets, !a.no_write)?;
-	let ablations = a
-		.ablation
-		.iter()
-		.map(|spec| {
-			spec.split_once('=')
-				.map(|(n, d)| (n.to_string(), PathBuf::from(d)))
-				.with_context(|| format!("--ablation `{spec}` is not NAME=DIR"))
-		})
-		.collect::<Result<Vec<_>>>()?;
+	let ablations = name_dirs(&a.ablation, "--ablation")?;
 	evaluate::eval_dev(&paths, &wanted, &ablations, !a.no_write)?;
 	Ok(())
 }
@@ -718,25 +772,96 @@ fn calibrate(a: CalibrateArgs) -> Result<()> {
 	Ok(())
 }
 
-fn operating_point(a: OperatingPointArgs) -> Result<()> {
-	let paths = eval_paths(&a.common, &a.model, &a.data);
-	let costs = Costs {
-		wrong_approve: a.cost_wrong_approve,
-		wrong_reject: a.cost_wrong_reject,
-		abstain_legit: a.cost_abstain_legit,
-		abstain_illicit: a.cost_abstain_illicit,
-	};
-	if [
+/// `NAME=DIR` specs of `flag`, parsed.
+fn name_dirs(specs: &[String], flag: &str) -> Result<Vec<(String, PathBuf)>> {
+	specs
+		.iter()
+		.map(|spec| {
+			spec.split_once('=')
+				.filter(|(n, d)| !n.is_empty() && !d.is_empty())
+				.map(|(n, d)| (n.to_string(), PathBuf::from(d)))
+				.with_context(|| format!("{flag} `{spec}` is not NAME=DIR"))
+		})
+		.collect()
+}
+
+fn compare(a: CompareArgs) -> Result<()> {
+	let costs = a.costs.costs()?;
+	let models = name_dirs(&a.models, "--model")?;
+	let paths = eval_paths(&a.common, &None, &a.data);
+	let sets = evaluate::compare_models(&paths, &models, &a.sets, &costs, a.resamples, a.seed)?;
+	println!(
+		"costs: wrong approval {}, wrong rejection {}, abstain on legit {}, on illicit {} (as \
+		 rates); {} paired resamples (seed {}), baseline {}",
 		costs.wrong_approve,
 		costs.wrong_reject,
 		costs.abstain_legit,
 		costs.abstain_illicit,
-	]
-	.iter()
-	.any(|c| !c.is_finite() || *c < 0.0)
-	{
-		bail!("costs must be finite and not negative");
+		a.resamples,
+		a.seed,
+		models[0].0
+	);
+	for s in &sets {
+		let (legit, illicit) = s
+			.models
+			.first()
+			.map_or((0, 0), |m| (m.outcomes.legit, m.outcomes.illicit));
+		println!(
+			"\n{} ({} memos: {legit} legit, {illicit} illicit)",
+			s.set, s.n
+		);
+		println!(
+			"{:>12} {:>11} | {:>13} {:>13} {:>13} | {:>6} {:>8} | {:>26} {:>7}",
+			"model",
+			"point",
+			"wrong appr.",
+			"wrong rej.",
+			"abstain",
+			"cost",
+			"macro-F1",
+			"cost - baseline [95%]",
+			"cheaper"
+		);
+		for m in &s.models {
+			let o = &m.outcomes;
+			let diff = m.against_first.map_or_else(
+				|| ("-".to_string(), "-".to_string()),
+				|d| {
+					(
+						format!("{:+.4} [{:+.4}, {:+.4}]", d.point, d.low, d.high),
+						format!("{:.1}%", d.cheaper * 100.0),
+					)
+				},
+			);
+			println!(
+				"{:>12} {:>11} | {:>4} {:>7.2}% {:>4} {:>7.2}% {:>4} {:>7.2}% | {:>6.4} {:>8.4} | \
+				 {:>26} {:>7}",
+				m.model,
+				format!("{}/{}", m.threshold, m.margin),
+				o.wrong_approvals,
+				o.wrong_approval_rate() * 100.0,
+				o.wrong_rejections,
+				o.wrong_rejection_rate() * 100.0,
+				o.abstentions,
+				o.abstention_rate() * 100.0,
+				m.cost,
+				m.macro_f1,
+				diff.0,
+				diff.1
+			);
+		}
 	}
+	if let Some(out) = &a.out {
+		std::fs::write(out, serde_json::to_string_pretty(&sets)?)
+			.with_context(|| format!("writing {}", out.display()))?;
+		println!("\nwrote {}", out.display());
+	}
+	Ok(())
+}
+
+fn operating_point(a: OperatingPointArgs) -> Result<()> {
+	let paths = eval_paths(&a.common, &a.model, &a.data);
+	let costs = a.costs.costs()?;
 	for (flag, share) in [
 		("--guard-budget", a.guard_budget),
 		("--max-wrong-approvals", a.max_wrong_approvals),
