@@ -700,16 +700,21 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 /// `export --from --temperature`: the label head is divided by the temperature, so every score
 /// moves towards 5000 without crossing it (the verdicts at threshold 5000 stay), the order of
 /// the memos stays, and the reason head and the encoder adapter are copied byte for byte.
+/// The source is the published model made over-sure first (T = 0.25: its logits × 4), so that
+/// it has saturated scores whatever the published model's own calibration.
 #[test]
 fn a_temperature_spreads_the_scores_and_keeps_their_order() {
 	let base = base();
-	let from = published_dir();
-	let source = load(&from, &base).expect("the published model loads");
-	let mut spec = spec_of(source.manifest());
-	spec.name = "tempered".into();
+	let published = published_dir();
+	let mut spec = spec_of(load(&published, &base).expect("published").manifest());
+	spec.name = "over-sure".into();
 	spec.threshold = 5000;
-	let out = scratch("tempered");
 	let rel = "../base/all-MiniLM-L6-v2";
+	let from = scratch("over-sure");
+	reexport_model(&published, &from, &spec, rel, &base, Some(0.25)).expect("sharpen");
+	let source = load(&from, &base).expect("the over-sure copy loads");
+	spec.name = "tempered".into();
+	let out = scratch("tempered");
 	reexport_model(&from, &out, &spec, rel, &base, Some(3.0)).expect("re-export");
 	for f in [REASON_HEAD_FILE, ADAPTER_FILE] {
 		assert_eq!(
@@ -764,4 +769,64 @@ fn a_temperature_spreads_the_scores_and_keeps_their_order() {
 	)
 	.is_err());
 	let _ = std::fs::remove_dir_all(&out);
+	let _ = std::fs::remove_dir_all(&from);
+}
+
+/// `compare`: the published model against a copy of itself that never abstains by margin, on a
+/// hand-written dev set. Each is voted at its own point (the copy's band is gone, so only the
+/// guard's out-of-scope memos abstain), the baseline's outcomes are the ones `eval` reports, and
+/// the difference is the copy's cost minus the baseline's, inside its bootstrap interval.
+#[test]
+fn compare_votes_each_model_at_its_own_point() {
+	use veritas_models::evaluate::{compare_models, eval_dev, EvalPaths, EvalSet};
+	use veritas_models::operating::Costs;
+	let base = base();
+	let published = published_dir();
+	let mut spec = spec_of(load(&published, &base).expect("published").manifest());
+	spec.name = "no-band".into();
+	spec.abstain_margin = 0;
+	let copy = scratch("no-band");
+	reexport_model(
+		&published,
+		&copy,
+		&spec,
+		"../base/all-MiniLM-L6-v2",
+		&base,
+		None,
+	)
+	.expect("re-export");
+	let models = Path::new(env!("CARGO_MANIFEST_DIR"));
+	let paths = EvalPaths {
+		model: published.clone(),
+		data: models.join("data/veritas-tx-v8"),
+		models: models.to_path_buf(),
+		base: Some(base.clone()),
+		cache: None,
+	};
+	let set = EvalSet::VoicesDevV3;
+	let costs = Costs::default();
+	let named = [
+		("published".to_string(), published.clone()),
+		("no-band".to_string(), copy.clone()),
+	];
+	let out = compare_models(&paths, &named, &[set], &costs, 200, 3).expect("compare");
+	assert_eq!(out.len(), 1);
+	let [a, b] = &out[0].models[..] else {
+		panic!("two models, got {}", out[0].models.len())
+	};
+	assert_eq!(
+		(a.model.as_str(), b.model.as_str()),
+		("published", "no-band")
+	);
+	assert!(a.against_first.is_none());
+	assert_eq!(b.outcomes.abstentions, b.outcomes.out_of_scope);
+	assert!(a.outcomes.abstentions > b.outcomes.abstentions);
+	let report = eval_dev(&paths, &[set], &[], false).expect("eval");
+	assert_eq!(report.sets[0].chain, a.outcomes);
+	let d = b.against_first.expect("a difference from the baseline");
+	assert!((d.point - (b.cost - a.cost)).abs() < 1e-12, "{d:?}");
+	assert!(d.low <= d.point && d.point <= d.high, "{d:?}");
+	let err = compare_models(&paths, &named[..1], &[set], &costs, 10, 3).expect_err("one model");
+	assert!(err.to_string().contains("at least two models"), "{err}");
+	let _ = std::fs::remove_dir_all(&copy);
 }
