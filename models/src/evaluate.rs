@@ -706,7 +706,7 @@ pub struct OperatingReport {
 	pub current: operating::OperatingPoint,
 }
 
-/// A costed dev set as the model reads it.
+/// A dev set as one model reads it (a costed set, or a set `compare` scores).
 struct CostedSet {
 	/// The labelled memos.
 	examples: Vec<Example>,
@@ -716,7 +716,8 @@ struct CostedSet {
 	embeddings: Vec<Vec<f32>>,
 }
 
-/// Reads a costed dev set and embeds it (from the cache when the embeddings are there).
+/// Reads a dev set (the examples it keeps; none is an error) and embeds it for `engine` (from
+/// the cache when the embeddings are there).
 fn costed_set(
 	engine: &Engine,
 	fingerprint: &str,
@@ -724,7 +725,14 @@ fn costed_set(
 	set: EvalSet,
 ) -> Result<CostedSet> {
 	let path = set.path(&paths.data, &paths.models);
-	let ex = data::read_jsonl(&path).with_context(|| format!("reading {}", path.display()))?;
+	let ex: Vec<Example> = data::read_jsonl(&path)
+		.with_context(|| format!("{}: reading {}", set.name(), path.display()))?
+		.into_iter()
+		.filter(|e| set.keeps(e))
+		.collect();
+	if ex.is_empty() {
+		bail!("{}: no examples in {}", set.name(), path.display());
+	}
 	let inputs = model_inputs(&ex, engine.manifest().input);
 	let embs = embed_cached(
 		engine.encoder(),
@@ -982,27 +990,17 @@ pub fn compare_models(
 		.collect::<Result<Vec<_>>>()?;
 	let mut out = Vec::new();
 	for &set in sets {
-		let path = set.path(&paths.data, &paths.models);
-		let ex: Vec<Example> = data::read_jsonl(&path)
-			.with_context(|| format!("{}: reading {}", set.name(), path.display()))?
-			.into_iter()
-			.filter(|e| set.keeps(e))
-			.collect();
-		if ex.is_empty() {
-			bail!("{}: no examples in {}", set.name(), path.display());
-		}
-		let mut ballots = Vec::new();
+		let mut ballots: Vec<Ballot> = Vec::new();
 		let mut rows = Vec::new();
+		let mut n = 0;
 		for (name, engine, fp) in &engines {
 			let m = engine.manifest();
-			let inputs = model_inputs(&ex, m.input);
-			let embs = embed_cached(
-				engine.encoder(),
-				fp,
-				&inputs,
-				paths.cache.as_deref(),
-				set.name(),
-			)?;
+			let CostedSet {
+				examples: ex,
+				inputs,
+				embeddings: embs,
+			} = costed_set(engine, fp, paths, set)?;
+			n = ex.len();
 			let pred = predict(engine, &embs, &inputs)?;
 			let r = report::set_report(set.name(), &ex, &pred, &m.reason_codes, m.threshold);
 			let ballot = Ballot {
@@ -1044,7 +1042,7 @@ pub fn compare_models(
 		}
 		out.push(SetComparison {
 			set: set.name().to_string(),
-			n: ex.len(),
+			n,
 			models: rows,
 		});
 	}
