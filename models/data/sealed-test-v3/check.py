@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Checks sealed-test-v3 (see ../voices_check.py for every rule); never runs a model.
+
+`python3 check.py` checks the whole set; `python3 check.py st3-la` checks one writer's part
+(`st3-lb`, `st3-ia`, `st3-ib` the others).
+Every other set is compared blind: only numbers and this set's own ids are printed.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import voices_check  # noqa: E402
+
+D = "data/sealed-test-v3"
+LEGIT, ILLICIT = voices_check.split_categories()
+WRITERS = [
+    ("la", LEGIT[:7]),
+    ("lb", LEGIT[7:]),
+    ("ia", ILLICIT[:6]),
+    ("ib", ILLICIT[6:]),
+]
+
+if __name__ == "__main__":
+    parts = [(f"{D}/test.jsonl", f"st3-{w}", "s", cats, 6) for w, cats in WRITERS]
+    sys.exit(voices_check.run(
+        "sealed-test-v3", parts,
+        readable=[],
+        blind=["data/veritas-tx-v8/*.jsonl", "data/voices-train-v1/part-*/train.jsonl",
+               "data/voices-train-v2/part-*/train.jsonl", "data/voices-dev-v1/dev.jsonl",
+               "data/voices-dev-v2/dev.jsonl", "data/voices-dev-v3/dev.jsonl",
+               "data/sealed-test-v1/test.jsonl", "data/sealed-test-v2/test.jsonl"],
+        only=sys.argv[1] if len(sys.argv) > 1 else None,
+        plain={"bank-terse", "messenger", "long-form"}))
