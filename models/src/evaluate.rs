@@ -3,8 +3,8 @@
 //!
 //! Every number comes from the exported model loaded with [`Engine::load`], so it is what a
 //! validator computes. `veritas-tx-v8`'s test split has been scored many times since v2 and is
-//! dev data now (`retired_test`); the test set is `data/sealed-test-v1`, scored only by
-//! [`score_sealed`], once per published model.
+//! dev data now (`retired_test`); the test sets are the sealed folders of
+//! [`sealed::SEALED_DIRS`], scored only by [`score_sealed`], once per published model.
 
 use crate::calibrate::SetLogits;
 use crate::compare::{self, Ballot, Difference};
@@ -80,6 +80,9 @@ pub enum EvalSet {
 	/// The second sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTestV2,
+	/// The third sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTestV3,
 }
 
 impl EvalSet {
@@ -117,6 +120,7 @@ impl EvalSet {
 			EvalSet::VoicesDevV3 => "voices_dev_v3",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
+			EvalSet::SealedTestV3 => "sealed_test_v3",
 		}
 	}
 
@@ -129,20 +133,25 @@ impl EvalSet {
 			EvalSet::VoicesDev => models.join(VOICES_DEV),
 			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
 			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
-			EvalSet::SealedTest | EvalSet::SealedTestV2 => models
+			EvalSet::SealedTest | EvalSet::SealedTestV2 | EvalSet::SealedTestV3 => models
 				.join(self.sealed_dir().unwrap_or_default())
 				.join("test.jsonl"),
 		}
 	}
 
 	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
-	pub const SEALED: [EvalSet; 2] = [EvalSet::SealedTest, EvalSet::SealedTestV2];
+	pub const SEALED: [EvalSet; 3] = [
+		EvalSet::SealedTest,
+		EvalSet::SealedTestV2,
+		EvalSet::SealedTestV3,
+	];
 
 	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
 	pub fn sealed_dir(self) -> Option<&'static str> {
 		match self {
 			EvalSet::SealedTest => Some(sealed::SEALED_DIRS[0]),
 			EvalSet::SealedTestV2 => Some(sealed::SEALED_DIRS[1]),
+			EvalSet::SealedTestV3 => Some(sealed::SEALED_DIRS[2]),
 			_ => None,
 		}
 	}
@@ -1120,6 +1129,10 @@ mod tests {
 		assert_eq!(
 			EvalSet::SealedTestV2.path(data, models),
 			models.join("data/sealed-test-v2/test.jsonl")
+		);
+		assert_eq!(
+			EvalSet::SealedTestV3.path(data, models),
+			models.join("data/sealed-test-v3/test.jsonl")
 		);
 		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDevV2.lists_errors());
 		assert!(EvalSet::SEALED.iter().all(|s| !s.lists_errors()));

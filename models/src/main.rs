@@ -255,8 +255,9 @@ struct ExportArgs {
 	temperature: Option<f64>,
 }
 
+/// The model a command reads, and where it finds the base encoder, the cache and the dataset.
 #[derive(Args)]
-struct CalibrateArgs {
+struct ModelArgs {
 	#[command(flatten)]
 	common: Common,
 	/// Model folder.
@@ -265,6 +266,19 @@ struct CalibrateArgs {
 	/// Dataset folder.
 	#[arg(long, help = data_help())]
 	data: Option<PathBuf>,
+}
+
+impl ModelArgs {
+	/// Where the command reads (the published model when no `--model` is given).
+	fn paths(&self) -> EvalPaths {
+		eval_paths(&self.common, &self.model, &self.data)
+	}
+}
+
+#[derive(Args)]
+struct CalibrateArgs {
+	#[command(flatten)]
+	target: ModelArgs,
 	/// Also write the result as JSON to this file.
 	#[arg(long)]
 	out: Option<PathBuf>,
@@ -273,13 +287,7 @@ struct CalibrateArgs {
 #[derive(Args)]
 struct EvalArgs {
 	#[command(flatten)]
-	common: Common,
-	/// Model folder.
-	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
-	model: Option<PathBuf>,
-	/// Dataset folder.
-	#[arg(long, help = data_help())]
-	data: Option<PathBuf>,
+	target: ModelArgs,
 	/// Other model folders to compare on the same sets, as NAME=DIR (repeatable).
 	#[arg(long)]
 	ablation: Vec<String>,
@@ -289,7 +297,7 @@ struct EvalArgs {
 	/// Dev sets to score, comma-separated (default: all, and a written report covers all).
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
-	/// Score the sealed test sets (models/data/sealed-test-v1, -v2) instead of dev: once per
+	/// Score the sealed test sets (models/data/sealed-test-v1, -v2, -v3) instead of dev: once per
 	/// published model, after every choice was made on dev; a set the model was scored on before
 	/// is skipped. Raises each set's "Times scored" count, appends to its SCORES.md and writes
 	/// <set folder>.json (e.g. sealed-test-v2.json) into the model folder.
@@ -368,13 +376,7 @@ struct CompareArgs {
 #[derive(Args)]
 struct OperatingPointArgs {
 	#[command(flatten)]
-	common: Common,
-	/// Model folder.
-	#[arg(long, help = format!("Model folder (default: models/{})", published_name()))]
-	model: Option<PathBuf>,
-	/// Dataset folder.
-	#[arg(long, help = data_help())]
-	data: Option<PathBuf>,
+	target: ModelArgs,
 	#[command(flatten)]
 	costs: CostArgs,
 	/// Share of the labelled dev memos the input guard may take out of scope (they abstain).
@@ -723,7 +725,7 @@ fn eval_paths(common: &Common, model: &Option<PathBuf>, data: &Option<PathBuf>) 
 }
 
 fn eval(a: EvalArgs) -> Result<()> {
-	let paths = eval_paths(&a.common, &a.model, &a.data);
+	let paths = a.target.paths();
 	if a.test {
 		let date = std::process::Command::new("date")
 			.args(["-u", "+%Y-%m-%d"])
@@ -741,7 +743,7 @@ fn eval(a: EvalArgs) -> Result<()> {
 }
 
 fn calibrate(a: CalibrateArgs) -> Result<()> {
-	let paths = eval_paths(&a.common, &a.model, &a.data);
+	let paths = a.target.paths();
 	let sets = evaluate::calibration_sets(&paths)?;
 	let c = veritas_models::calibrate::calibrate(&sets)?;
 	println!(
@@ -860,7 +862,7 @@ fn compare(a: CompareArgs) -> Result<()> {
 }
 
 fn operating_point(a: OperatingPointArgs) -> Result<()> {
-	let paths = eval_paths(&a.common, &a.model, &a.data);
+	let paths = a.target.paths();
 	let costs = a.costs.costs()?;
 	for (flag, share) in [
 		("--guard-budget", a.guard_budget),
