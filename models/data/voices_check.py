@@ -56,6 +56,16 @@ def split_categories():
     return [c for c, i in cats.items() if not i], [c for c, i in cats.items() if i]
 
 
+def writer_parts(path, set_prefix, tag, n_fams):
+    """The four writers' parts of one file (the layout of the sets written from voices-dev-v3
+    on): `<set_prefix>-la` / `-lb` the first and second seven legit categories, `-ia` / `-ib` the
+    first six and last five illicit ones."""
+    legit, illicit = split_categories()
+    return [(path, f"{set_prefix}-{w}", tag, cats, n_fams)
+            for w, cats in [("la", legit[:7]), ("lb", legit[7:]),
+                            ("ia", illicit[:6]), ("ib", illicit[6:])]]
+
+
 def tokens(text):
     return frozenset(re.findall(r"[^\W_]+", text.lower()))
 

@@ -13,18 +13,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import voices_check  # noqa: E402
 
 D = "data/voices-dev-v3"
-LEGIT, ILLICIT = voices_check.split_categories()
-WRITERS = [
-    ("la", LEGIT[:7]),
-    ("lb", LEGIT[7:]),
-    ("ia", ILLICIT[:6]),
-    ("ib", ILLICIT[6:]),
-]
+PARTS = voices_check.writer_parts(f"{D}/dev.jsonl", "vd3", "g", 5)
 
 if __name__ == "__main__":
-    parts = [(f"{D}/dev.jsonl", f"vd3-{w}", "g", cats, 5) for w, cats in WRITERS]
     sys.exit(voices_check.run(
-        "voices-dev-v3", parts,
+        "voices-dev-v3", PARTS,
         readable=[],
         blind=["data/veritas-tx-v8/*.jsonl", "data/voices-train-v1/part-*/train.jsonl",
                "data/voices-train-v2/part-*/train.jsonl", "data/voices-dev-v1/dev.jsonl",
