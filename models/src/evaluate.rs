@@ -611,6 +611,8 @@ pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 		let rel = set.sealed_dir().context("a sealed set has a folder")?;
 		if sealed::scored_before(&paths.models.join(rel), &hash)? {
 			println!("{rel}: model {hash} was scored on it before; not scored again");
+		} else if sealed::kept_from(&paths.models.join(rel), &hash)? {
+			println!("{rel}: kept from model {hash} (its README says why); not scored");
 		} else {
 			todo.push((set, rel));
 		}
@@ -618,7 +620,7 @@ pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 	if todo.is_empty() {
 		// Names the earlier scoring.
 		sealed::check_not_scored(&paths.models.join(sealed::SEALED_DIRS[0]), &hash)?;
-		bail!("model {hash} was scored on every sealed set before");
+		bail!("model {hash} was scored on every sealed set before, or is kept from it");
 	}
 	let mut out = Vec::new();
 	for (set, rel) in todo {
@@ -726,13 +728,20 @@ struct CostedSet {
 }
 
 /// Reads a dev set (the examples it keeps; none is an error) and embeds it for `engine` (from
-/// the cache when the embeddings are there).
+/// the cache when the embeddings are there). A sealed set is refused: it is scored only by
+/// [`score_sealed`], and its embeddings are never cached.
 fn costed_set(
 	engine: &Engine,
 	fingerprint: &str,
 	paths: &EvalPaths,
 	set: EvalSet,
 ) -> Result<CostedSet> {
+	if set.sealed_dir().is_some() {
+		bail!(
+			"{} is a sealed set: only `eval --test` scores it",
+			set.name()
+		);
+	}
 	let path = set.path(&paths.data, &paths.models);
 	let ex: Vec<Example> = data::read_jsonl(&path)
 		.with_context(|| format!("{}: reading {}", set.name(), path.display()))?
@@ -987,6 +996,19 @@ pub fn compare_models(
 ) -> Result<Vec<SetComparison>> {
 	if models.len() < 2 {
 		bail!("a comparison needs at least two models (NAME=DIR), the first being the baseline");
+	}
+	if resamples == 0 {
+		bail!("the bootstrap needs at least one resample");
+	}
+	for (i, (name, _)) in models.iter().enumerate() {
+		if models[..i].iter().any(|(n, _)| n == name) {
+			bail!("two models are named {name}: give each its own NAME");
+		}
+	}
+	for (i, set) in sets.iter().enumerate() {
+		if sets[..i].contains(set) {
+			bail!("{} is listed twice", set.name());
+		}
 	}
 	let engines = models
 		.iter()

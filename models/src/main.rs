@@ -298,9 +298,10 @@ struct EvalArgs {
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
 	/// Score the sealed test sets (models/data/sealed-test-v1, -v2, -v3) instead of dev: once per
-	/// published model, after every choice was made on dev; a set the model was scored on before
-	/// is skipped. Raises each set's "Times scored" count, appends to its SCORES.md and writes
-	/// <set folder>.json (e.g. sealed-test-v2.json) into the model folder.
+	/// published model, after every choice was made on dev; a set the model was scored on before,
+	/// or whose README says it is kept from the model (`Kept from: 0x…`), is skipped. Raises
+	/// each set's "Times scored" count, appends to its SCORES.md and writes <set folder>.json
+	/// (e.g. sealed-test-v2.json) into the model folder.
 	#[arg(long, conflicts_with_all = ["sets", "ablation", "no_write"])]
 	test: bool,
 }

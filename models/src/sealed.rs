@@ -22,6 +22,10 @@ pub const SEALED_DIRS: [&str; 3] = [
 /// The `Times scored: N` line of the set's README.
 const COUNT_PREFIX: &str = "Times scored: ";
 
+/// A README line `Kept from: 0x…, 0x…` names models the set is never scored for: the models
+/// whose scores on an older set were the reason to write it.
+const KEPT_FROM_PREFIX: &str = "Kept from: ";
+
 /// Header of a new `SCORES.md`.
 const SCORES_HEADER: &str = "# Every scoring of this set\n\n\
 	One line per scoring, appended by `veritas-models eval --test`. Never edit by hand.\n\n\
@@ -66,6 +70,18 @@ pub fn is_inside(path: &Path, sealed_dir: &Path) -> bool {
 		(Ok(p), Ok(d)) => p.starts_with(d),
 		_ => false,
 	}
+}
+
+/// Whether the set in `dir` is kept from `model_hash` (its README's `Kept from:` line names it).
+pub fn kept_from(dir: &Path, model_hash: &str) -> Result<bool> {
+	let readme = dir.join("README.md");
+	let text = std::fs::read_to_string(&readme)
+		.with_context(|| format!("reading {}", readme.display()))?;
+	Ok(text
+		.lines()
+		.filter_map(|l| l.strip_prefix(KEPT_FROM_PREFIX))
+		.flat_map(|l| l.split(','))
+		.any(|h| h.trim().trim_matches('`') == model_hash))
 }
 
 /// Whether `model_hash` was scored on the set in `dir` before.
@@ -166,6 +182,27 @@ mod tests {
 		assert!(is_inside(&d.join(".").join("test.jsonl"), &d));
 		assert!(!is_inside(&std::env::temp_dir(), &d));
 		assert!(!is_inside(&d.join("missing.jsonl"), &d));
+		let _ = std::fs::remove_dir_all(&d);
+	}
+
+	#[test]
+	fn a_set_is_kept_from_the_models_its_readme_names() {
+		let d = sealed_dir("kept");
+		assert!(!kept_from(&d, "0xaaaa").expect("no line: kept from none"));
+		std::fs::write(
+			d.join("README.md"),
+			"# a set
+
+Times scored: 0
+Kept from: `0xaaaa`, 0xbbbb
+",
+		)
+		.expect("readme");
+		assert!(kept_from(&d, "0xaaaa").expect("read") && kept_from(&d, "0xbbbb").expect("read"));
+		assert!(
+			!kept_from(&d, "0xaaa").expect("read"),
+			"a prefix is not the hash"
+		);
 		let _ = std::fs::remove_dir_all(&d);
 	}
 

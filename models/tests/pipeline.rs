@@ -828,5 +828,49 @@ fn compare_votes_each_model_at_its_own_point() {
 	assert!(d.low <= d.point && d.point <= d.high, "{d:?}");
 	let err = compare_models(&paths, &named[..1], &[set], &costs, 10, 3).expect_err("one model");
 	assert!(err.to_string().contains("at least two models"), "{err}");
+	let twice = [named[0].clone(), named[0].clone()];
+	let err = compare_models(&paths, &twice, &[set], &costs, 10, 3).expect_err("one name twice");
+	assert!(err.to_string().contains("two models are named"), "{err}");
+	let err = compare_models(&paths, &named, &[EvalSet::SealedTestV3], &costs, 10, 3)
+		.expect_err("a sealed set");
+	assert!(err.to_string().contains("only `eval --test`"), "{err}");
 	let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// `eval --test` on the published model scores nothing: it was scored on the first two sealed
+/// sets, and the third is kept from it. Run against copies of the sets' READMEs and score tables
+/// (no memo is copied), so a fault here could never spend a real scoring.
+#[test]
+fn the_published_model_is_scored_on_no_sealed_set_again() {
+	use veritas_models::evaluate::{score_sealed, EvalPaths};
+	use veritas_models::sealed::SEALED_DIRS;
+	let models = Path::new(env!("CARGO_MANIFEST_DIR"));
+	let root = scratch("sealed-copies");
+	for d in SEALED_DIRS {
+		std::fs::create_dir_all(root.join(d)).expect("dir");
+		for f in ["README.md", "SCORES.md"] {
+			if let Ok(bytes) = std::fs::read(models.join(d).join(f)) {
+				std::fs::write(root.join(d).join(f), bytes).expect("copy");
+			}
+		}
+	}
+	let paths = EvalPaths {
+		model: published_dir(),
+		data: models.join("data/veritas-tx-v8"),
+		models: root.clone(),
+		base: Some(base()),
+		cache: None,
+	};
+	let err = score_sealed(&paths, "2026-12-04").expect_err("nothing left to score");
+	assert!(err.to_string().contains("scored on"), "{err}");
+	for d in SEALED_DIRS {
+		for f in ["README.md", "SCORES.md"] {
+			assert_eq!(
+				std::fs::read(root.join(d).join(f)).ok(),
+				std::fs::read(models.join(d).join(f)).ok(),
+				"{d}/{f} changed"
+			);
+		}
+	}
+	let _ = std::fs::remove_dir_all(&root);
 }
