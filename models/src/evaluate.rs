@@ -417,15 +417,7 @@ fn score_sets(
 	let mut errors = Vec::new();
 	for &set in wanted {
 		let name = set.name();
-		let path = set.path(&paths.data, &paths.models);
-		let ex: Vec<Example> = data::read_jsonl(&path)
-			.with_context(|| format!("{name}: reading {}", path.display()))?
-			.into_iter()
-			.filter(|e| set.keeps(e))
-			.collect();
-		if ex.is_empty() {
-			bail!("{name}: no examples in {}", path.display());
-		}
+		let ex = read_set(paths, set)?;
 		// A subset of dev can hold exactly another's rows (`dev_first_style` in a dataset whose
 		// first-style pool went to train is `dev_first_pool`): say so rather than report it twice.
 		if let Some(same) = done.iter().find(|s| same_rows(&s.examples, &ex)) {
@@ -435,14 +427,7 @@ fn score_sets(
 			);
 			continue;
 		}
-		let inputs = model_inputs(&ex, m.input);
-		// The sealed set is never cached: its embeddings are computed for its one scoring.
-		let cache = set
-			.sealed_dir()
-			.is_none()
-			.then_some(paths.cache.as_deref())
-			.flatten();
-		let embs = embed_cached(engine.encoder(), &fp, &inputs, cache, name)?;
+		let (inputs, embs) = embed_set(engine, &fp, paths, set, &ex)?;
 		let pred = predict(engine, &embs, &inputs)?;
 		let s = report::set_report(name, &ex, &pred, &m.reason_codes, m.threshold);
 		if set.lists_errors() {
@@ -717,7 +702,7 @@ pub struct OperatingReport {
 	pub current: operating::OperatingPoint,
 }
 
-/// A dev set as one model reads it (a costed set, or a set `compare` scores).
+/// A costed dev set as one model reads it.
 struct CostedSet {
 	/// The labelled memos.
 	examples: Vec<Example>,
@@ -727,21 +712,8 @@ struct CostedSet {
 	embeddings: Vec<Vec<f32>>,
 }
 
-/// Reads a dev set (the examples it keeps; none is an error) and embeds it for `engine` (from
-/// the cache when the embeddings are there). A sealed set is refused: it is scored only by
-/// [`score_sealed`], and its embeddings are never cached.
-fn costed_set(
-	engine: &Engine,
-	fingerprint: &str,
-	paths: &EvalPaths,
-	set: EvalSet,
-) -> Result<CostedSet> {
-	if set.sealed_dir().is_some() {
-		bail!(
-			"{} is a sealed set: only `eval --test` scores it",
-			set.name()
-		);
-	}
+/// The examples of a set (those it keeps; none is an error).
+fn read_set(paths: &EvalPaths, set: EvalSet) -> Result<Vec<Example>> {
 	let path = set.path(&paths.data, &paths.models);
 	let ex: Vec<Example> = data::read_jsonl(&path)
 		.with_context(|| format!("{}: reading {}", set.name(), path.display()))?
@@ -751,18 +723,42 @@ fn costed_set(
 	if ex.is_empty() {
 		bail!("{}: no examples in {}", set.name(), path.display());
 	}
-	let inputs = model_inputs(&ex, engine.manifest().input);
-	let embs = embed_cached(
-		engine.encoder(),
-		fingerprint,
-		&inputs,
-		paths.cache.as_deref(),
-		set.name(),
-	)?;
+	Ok(ex)
+}
+
+/// What `engine` reads of `ex` (a set's examples) and their embeddings: from the cache when
+/// they are there, except for a sealed set, whose embeddings are computed for its one scoring
+/// and never cached.
+fn embed_set(
+	engine: &Engine,
+	fingerprint: &str,
+	paths: &EvalPaths,
+	set: EvalSet,
+	ex: &[Example],
+) -> Result<(Vec<String>, Vec<Vec<f32>>)> {
+	let inputs = model_inputs(ex, engine.manifest().input);
+	let cache = set
+		.sealed_dir()
+		.is_none()
+		.then_some(paths.cache.as_deref())
+		.flatten();
+	let embs = embed_cached(engine.encoder(), fingerprint, &inputs, cache, set.name())?;
+	Ok((inputs, embs))
+}
+
+/// Reads a costed dev set and embeds it for `engine`.
+fn costed_set(
+	engine: &Engine,
+	fingerprint: &str,
+	paths: &EvalPaths,
+	set: EvalSet,
+) -> Result<CostedSet> {
+	let examples = read_set(paths, set)?;
+	let (inputs, embeddings) = embed_set(engine, fingerprint, paths, set, &examples)?;
 	Ok(CostedSet {
-		examples: ex,
+		examples,
 		inputs,
-		embeddings: embs,
+		embeddings,
 	})
 }
 
@@ -1006,6 +1002,12 @@ pub fn compare_models(
 		}
 	}
 	for (i, set) in sets.iter().enumerate() {
+		if set.sealed_dir().is_some() {
+			bail!(
+				"{} is a sealed set: only `eval --test` scores it",
+				set.name()
+			);
+		}
 		if sets[..i].contains(set) {
 			bail!("{} is listed twice", set.name());
 		}
@@ -1021,17 +1023,12 @@ pub fn compare_models(
 		.collect::<Result<Vec<_>>>()?;
 	let mut out = Vec::new();
 	for &set in sets {
+		let ex = read_set(paths, set)?;
 		let mut ballots: Vec<Ballot> = Vec::new();
 		let mut rows = Vec::new();
-		let mut n = 0;
 		for (name, engine, fp) in &engines {
 			let m = engine.manifest();
-			let CostedSet {
-				examples: ex,
-				inputs,
-				embeddings: embs,
-			} = costed_set(engine, fp, paths, set)?;
-			n = ex.len();
+			let (inputs, embs) = embed_set(engine, fp, paths, set, &ex)?;
 			let pred = predict(engine, &embs, &inputs)?;
 			let r = report::set_report(set.name(), &ex, &pred, &m.reason_codes, m.threshold);
 			let ballot = Ballot {
@@ -1073,7 +1070,7 @@ pub fn compare_models(
 		}
 		out.push(SetComparison {
 			set: set.name().to_string(),
-			n,
+			n: ex.len(),
 			models: rows,
 		});
 	}
