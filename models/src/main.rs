@@ -153,6 +153,11 @@ struct TrainArgs {
 	/// read, repeatable (e.g. `models/data/voices-dev-v1/dev.jsonl`).
 	#[arg(long)]
 	extra_dev: Vec<PathBuf>,
+	/// No-signal memos (`{"id","text","kind"}` JSON lines: ids, vague phrases, emoji…) added to
+	/// the training split `--extra-repeat` times each with an even label target and the reason
+	/// `none`, so the model learns to abstain on them; repeatable.
+	#[arg(long)]
+	no_signal: Vec<PathBuf>,
 	/// Unfreeze the top k encoder layers (0 = frozen encoder, cached embeddings).
 	#[arg(long, default_value_t = 0)]
 	unfreeze_layers: usize,
@@ -580,6 +585,7 @@ fn train(a: TrainArgs) -> Result<()> {
 		extra_train: a.extra_train,
 		extra_repeat: a.extra_repeat,
 		extra_dev: a.extra_dev,
+		no_signal: a.no_signal,
 		unfreeze_layers: a.unfreeze_layers,
 		encoder_lr: a.encoder_lr,
 		lora_rank: a.lora_rank,

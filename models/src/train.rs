@@ -66,22 +66,43 @@ fn unit_weight() -> f64 {
 /// Cross-entropy of `logits` (`[batch, labels]`) against `targets` (`[batch]`, u32) in which an
 /// example of label `positive` weighs `weight` and any other 1, normalised by the batch's total
 /// weight (as PyTorch's `weight=`). A weight above 1 tells the model that missing an illicit
-/// memo costs more than flagging a legit one, as it does on the chain. Plain
-/// [`cross_entropy`] when `weight` is 1.
+/// memo costs more than flagging a legit one, as it does on the chain. A target of
+/// [`crate::data::NO_SIGNAL`] is a no-signal memo: its target is uniform over the labels, so the
+/// model learns to lean neither way on it (and abstain). Plain [`cross_entropy`] when `weight` is
+/// 1 and no target is a no-signal memo.
 pub fn label_loss(
 	logits: &Tensor,
 	targets: &Tensor,
 	positive: usize,
 	weight: f64,
 ) -> candle_core::Result<Tensor> {
-	if weight == 1.0 {
+	let t = targets.to_vec1::<u32>()?;
+	let soft = t.iter().any(|&v| v as usize == crate::data::NO_SIGNAL);
+	if weight == 1.0 && !soft {
 		return cross_entropy(logits, targets);
 	}
-	let nll = candle_nn::ops::log_softmax(logits, candle_core::D::Minus1)?
-		.gather(&targets.unsqueeze(1)?, 1)?
-		.squeeze(1)?
+	// The target distribution per example: one-hot for a labelled memo, uniform for a
+	// no-signal one (it should lean neither way); an illicit memo weighs `weight`.
+	let (n, k) = logits.dims2()?;
+	let mut dist = vec![0f32; n * k];
+	let mut w = vec![1f32; n];
+	for (i, &v) in t.iter().enumerate() {
+		let v = v as usize;
+		let row = &mut dist[i * k..(i + 1) * k];
+		match v {
+			_ if v < k => row[v] = 1.0,
+			crate::data::NO_SIGNAL => row.fill(1.0 / k as f32),
+			_ => candle_core::bail!("label index {v} out of range"),
+		}
+		if v == positive {
+			w[i] = weight as f32;
+		}
+	}
+	let dist = Tensor::from_vec(dist, (n, k), logits.device())?;
+	let w = Tensor::from_vec(w, n, logits.device())?;
+	let nll = (candle_nn::ops::log_softmax(logits, candle_core::D::Minus1)? * dist)?
+		.sum(1)?
 		.neg()?;
-	let w = ((targets.eq(positive as u32)?.to_dtype(nll.dtype())? * (weight - 1.0))? + 1.0)?;
 	(nll * &w)?.sum_all()?.broadcast_div(&w.sum_all()?)
 }
 
@@ -235,7 +256,13 @@ fn evaluate(
 	let logits = x
 		.matmul(&p[0].as_tensor().t()?)?
 		.broadcast_add(p[1].as_tensor())?;
-	let loss = cross_entropy(&logits, &targets(y, x.device())?)?.to_scalar::<f32>()? as f64;
+	let loss = label_loss(
+		&logits,
+		&targets(y, x.device())?,
+		crate::data::POSITIVE,
+		1.0,
+	)?
+	.to_scalar::<f32>()? as f64;
 	let pred: Vec<usize> = logits
 		.argmax(1)?
 		.to_vec1::<u32>()?
@@ -273,8 +300,12 @@ pub fn train_heads(
 	if train.y.len() != n || train.r.len() != n || dev.y.len() != dev.x.len() {
 		bail!("embeddings and targets differ in length");
 	}
-	if let Some(&bad) = train.y.iter().chain(dev.y).find(|&&v| v >= labels) {
+	// A no-signal memo (index `labels`) may only train.
+	if let Some(&bad) = train.y.iter().find(|&&v| v > labels) {
 		bail!("label index {bad} out of range");
+	}
+	if let Some(&bad) = dev.y.iter().find(|&&v| v >= labels) {
+		bail!("dev label index {bad} out of range");
 	}
 	if let Some(&bad) = train.r.iter().chain(dev.r).find(|&&v| v >= n_reasons) {
 		bail!("reason index {bad} out of range");
@@ -489,5 +520,40 @@ mod tests {
 		assert!((at(3.0) - (a + 3.0 * b) / 4.0).abs() < 1e-5, "{}", at(3.0));
 		// The weighted path agrees with the plain one at a weight of 1 + ε.
 		assert!((at(1.0 + 1e-9) - plain).abs() < 1e-5);
+	}
+
+	#[test]
+	fn a_no_signal_memo_is_pulled_to_even_odds() {
+		let dev = Device::Cpu;
+		let ns = crate::data::NO_SIGNAL as u32;
+		let loss = |l: [f32; 2]| {
+			let logits = Tensor::new(&[l], &dev).unwrap();
+			label_loss(&logits, &Tensor::new(&[ns], &dev).unwrap(), 1, 2.0)
+				.unwrap()
+				.to_scalar::<f32>()
+				.unwrap() as f64
+		};
+		// Even odds cost ln 2, the least a two-label loss can be; leaning either way costs more,
+		// the same for either side.
+		assert!((loss([0.0, 0.0]) - std::f64::consts::LN_2).abs() < 1e-6);
+		assert!(loss([2.0, 0.0]) > loss([0.5, 0.0]) && loss([0.5, 0.0]) > loss([0.0, 0.0]));
+		assert!((loss([2.0, 0.0]) - loss([0.0, 2.0])).abs() < 1e-6);
+		// In a batch it weighs 1 beside labelled memos (the illicit one weighs 2).
+		let logits = Tensor::new(&[[2.0f32, 0.0], [1.0, 0.5], [3.0, -1.0]], &dev).unwrap();
+		let y = Tensor::new(&[0u32, 1, ns], &dev).unwrap();
+		let nll = |l: [f64; 2], t: usize| {
+			let m = l[0].max(l[1]);
+			-(l[t] - m - ((l[0] - m).exp() + (l[1] - m).exp()).ln())
+		};
+		let even = (nll([3.0, -1.0], 0) + nll([3.0, -1.0], 1)) / 2.0;
+		let want = (nll([2.0, 0.0], 0) + 2.0 * nll([1.0, 0.5], 1) + even) / 4.0;
+		let got = label_loss(&logits, &y, 1, 2.0)
+			.unwrap()
+			.to_scalar::<f32>()
+			.unwrap() as f64;
+		assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+		// An index past the no-signal one is an error, not a silent target.
+		let bad = Tensor::new(&[ns + 1], &dev).unwrap();
+		assert!(label_loss(&Tensor::new(&[[0f32, 0.0]], &dev).unwrap(), &bad, 1, 1.0).is_err());
 	}
 }

@@ -54,6 +54,9 @@ pub struct TrainRequest {
 	pub extra_repeat: usize,
 	/// Labelled memos added to dev.
 	pub extra_dev: Vec<PathBuf>,
+	/// No-signal memos (`{"id","text","kind"}` lines) added to train `extra_repeat` times each,
+	/// with an even label target and the reason `none` (see [`data::NO_SIGNAL`]).
+	pub no_signal: Vec<PathBuf>,
 	/// Encoder layers fine-tuned from the top (0: frozen encoder).
 	pub unfreeze_layers: usize,
 	/// Learning rate of the fine-tuned layers.
@@ -83,6 +86,7 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 	for path in std::iter::once(data)
 		.chain(&a.extra_train)
 		.chain(&a.extra_dev)
+		.chain(&a.no_signal)
 	{
 		if crate::sealed::SEALED_DIRS
 			.iter()
@@ -102,6 +106,19 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 			train_set.extend(extra.iter().cloned());
 		}
 	}
+	let mut no_signal: Vec<String> = Vec::new();
+	for path in &a.no_signal {
+		let memos = crate::evaluate::read_ood(path)
+			.with_context(|| format!("--no-signal {}", path.display()))?;
+		anyhow::ensure!(
+			!memos.is_empty(),
+			"--no-signal {}: no memos",
+			path.display()
+		);
+		for _ in 0..a.extra_repeat {
+			no_signal.extend(memos.iter().map(|m| a.input.select(&m.text).to_string()));
+		}
+	}
 	let mut dev_set = data::read_split(data, "dev")?;
 	for path in &a.extra_dev {
 		dev_set.extend(
@@ -117,29 +134,35 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 		));
 	}
 	eprintln!(
-		"train: {} examples ({} + {} augmented), dev: {}",
-		train_all.len(),
+		"train: {} examples ({} + {} augmented + {} no-signal), dev: {}",
+		train_all.len() + no_signal.len(),
 		train_set.len(),
 		train_all.len() - train_set.len(),
+		no_signal.len(),
 		dev_set.len()
 	);
 	let encoder = Encoder::load_dir(base, a.max_len, &EngineOptions::default())?;
 	let fp = base_fingerprint(base, a.max_len)?;
-	let ytr: Vec<usize> = train_all.iter().map(Example::label_index).collect();
-	let rtr: Vec<usize> = train_all.iter().map(Example::reason_index).collect();
+	// No-signal memos follow the labelled ones: an even label target, the reason `none`.
+	let ytr: Vec<usize> = train_all
+		.iter()
+		.map(Example::label_index)
+		.chain(no_signal.iter().map(|_| data::NO_SIGNAL))
+		.collect();
+	let rtr: Vec<usize> = train_all
+		.iter()
+		.map(Example::reason_index)
+		.chain(no_signal.iter().map(|_| 0))
+		.collect();
 	let ydv: Vec<usize> = dev_set.iter().map(Example::label_index).collect();
 	let rdv: Vec<usize> = dev_set.iter().map(Example::reason_index).collect();
 	let reasons = data::reason_codes();
 	let cfg = a.config.clone();
 	let adapter_path = run_dir.join(ADAPTER_FILE);
 	let (outcome, xdv, t_embed, t_train) = if a.unfreeze_layers == 0 {
-		let xtr = embed_cached(
-			&encoder,
-			&fp,
-			&model_inputs(&train_all, a.input),
-			cache,
-			"train",
-		)?;
+		let mut tr_inputs = model_inputs(&train_all, a.input);
+		tr_inputs.extend(no_signal.iter().cloned());
+		let xtr = embed_cached(&encoder, &fp, &tr_inputs, cache, "train")?;
 		let xdv = embed_cached(
 			&encoder,
 			&fp,
@@ -172,7 +195,11 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 		(outcome, xdv, t_embed, t1.elapsed().as_secs_f64())
 	} else {
 		let t1 = Instant::now();
-		let tr_texts: Vec<&str> = train_all.iter().map(|e| a.input.select(&e.text)).collect();
+		let tr_texts: Vec<&str> = train_all
+			.iter()
+			.map(|e| a.input.select(&e.text))
+			.chain(no_signal.iter().map(String::as_str))
+			.collect();
 		let dv_texts: Vec<&str> = dev_set.iter().map(|e| a.input.select(&e.text)).collect();
 		let ft = finetune(
 			&encoder,
@@ -228,13 +255,15 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 		"extra_train": a.extra_train.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
 		"extra_repeat": a.extra_repeat,
 		"extra_dev": a.extra_dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+		"no_signal": a.no_signal.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+		"no_signal_examples": no_signal.len(),
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
 		"lora_rank": a.lora_rank,
 		"lr_decay": a.lr_decay,
 		"max_len": a.max_len,
 		"input": input_name(a.input),
-		"train_examples": train_all.len(),
+		"train_examples": train_all.len() + no_signal.len(),
 		"train_examples_original": train_set.len(),
 		"dev_examples": dev_set.len(),
 		"epochs_run": outcome.log.len(),

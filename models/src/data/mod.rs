@@ -33,6 +33,9 @@ pub use styles::ABBREV;
 pub const LABELS: [&str; 2] = ["legit", "illicit"];
 /// Index of the positive label.
 pub const POSITIVE: usize = 1;
+/// Label index of a no-signal memo in training (one past the labels): its label target is the
+/// uniform distribution over the labels, its reason target `none`, and it counts in no F1.
+pub const NO_SIGNAL: usize = LABELS.len();
 /// Default generator seed.
 pub const DEFAULT_SEED: u64 = 20_260_601;
 /// Split names.
