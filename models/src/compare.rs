@@ -1,5 +1,6 @@
 //! Comparing models on the same dev memos: each model's chain outcomes and cost at its own
-//! operating point, and a paired bootstrap of its cost's difference from the first model's.
+//! operating point, and a paired bootstrap of its cost's difference from the first model's; on
+//! no-signal memos (whose answer is Abstain), how many each abstains on, bootstrapped the same way.
 //!
 //! The bootstrap draws memos with replacement, the same draw for every model, so the interval
 //! says how far the difference could move on another set written the same way. It says nothing
@@ -78,8 +79,70 @@ pub fn cost_difference(
 		baseline.name,
 		model.name
 	);
-	anyhow::ensure!(resamples > 0, "the bootstrap needs at least one resample");
 	let point = model.outcomes().cost(costs) - baseline.outcomes().cost(costs);
+	let diffs = paired_bootstrap(n, resamples, seed, |picks| {
+		model.outcomes_of(picks).cost(costs) - baseline.outcomes_of(picks).cost(costs)
+	})?;
+	Ok(Difference {
+		point,
+		low: percentile(&diffs, 0.025),
+		high: percentile(&diffs, 0.975),
+		// Two different outcome counts of equal cost can differ by a rounding error.
+		cheaper: diffs.iter().filter(|&&d| d < -1e-12).count() as f64 / resamples as f64,
+	})
+}
+
+/// A difference in the share of no-signal memos abstained on (model − baseline) and its
+/// bootstrap spread.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct AbstainDifference {
+	/// On the set itself.
+	pub point: f64,
+	/// 2.5th percentile of the resampled differences.
+	pub low: f64,
+	/// 97.5th percentile.
+	pub high: f64,
+	/// Share of resamples on which the model abstains on more memos than the baseline.
+	pub more: f64,
+}
+
+/// Paired bootstrap of `share abstained(model) − share abstained(baseline)` on the same
+/// no-signal memos (`true`: abstained), over `resamples` draws of the memos.
+pub fn abstain_difference(
+	baseline: &[bool],
+	model: &[bool],
+	resamples: usize,
+	seed: u64,
+) -> anyhow::Result<AbstainDifference> {
+	let n = baseline.len();
+	anyhow::ensure!(
+		n == model.len() && n > 0,
+		"abstentions on {n} and on {} memos: a paired comparison needs the same memos",
+		model.len()
+	);
+	let share = |votes: &[bool], picks: &mut dyn Iterator<Item = usize>| {
+		picks.filter(|&i| votes[i]).count() as f64 / n as f64
+	};
+	let point = share(model, &mut (0..n)) - share(baseline, &mut (0..n));
+	let diffs = paired_bootstrap(n, resamples, seed, |picks| {
+		share(model, &mut picks.iter().copied()) - share(baseline, &mut picks.iter().copied())
+	})?;
+	Ok(AbstainDifference {
+		point,
+		low: percentile(&diffs, 0.025),
+		high: percentile(&diffs, 0.975),
+		more: diffs.iter().filter(|&&d| d > 1e-12).count() as f64 / resamples as f64,
+	})
+}
+
+/// `diff` on `resamples` draws (with replacement, from `seed`) of `n` memo indices, sorted.
+fn paired_bootstrap(
+	n: usize,
+	resamples: usize,
+	seed: u64,
+	diff: impl Fn(&[usize]) -> f64,
+) -> anyhow::Result<Vec<f64>> {
+	anyhow::ensure!(resamples > 0, "the bootstrap needs at least one resample");
 	let mut rng = ChaCha8Rng::seed_from_u64(seed);
 	let mut picks = vec![0usize; n];
 	let mut diffs: Vec<f64> = (0..resamples)
@@ -87,18 +150,16 @@ pub fn cost_difference(
 			for p in picks.iter_mut() {
 				*p = rng.random_range(0..n);
 			}
-			model.outcomes_of(&picks).cost(costs) - baseline.outcomes_of(&picks).cost(costs)
+			diff(&picks)
 		})
 		.collect();
 	diffs.sort_by(f64::total_cmp);
-	let at = |q: f64| diffs[((resamples - 1) as f64 * q).round() as usize];
-	Ok(Difference {
-		point,
-		low: at(0.025),
-		high: at(0.975),
-		// Two different outcome counts of equal cost can differ by a rounding error.
-		cheaper: diffs.iter().filter(|&&d| d < -1e-12).count() as f64 / resamples as f64,
-	})
+	Ok(diffs)
+}
+
+/// The `q` quantile of sorted, non-empty `values` (nearest rank).
+fn percentile(values: &[f64], q: f64) -> f64 {
+	values[((values.len() - 1) as f64 * q).round() as usize]
 }
 
 #[cfg(test)]
@@ -167,5 +228,26 @@ mod tests {
 		c.memos[0].illicit = !c.memos[0].illicit;
 		let err = cost_difference(&a, &c, &Costs::default(), 10, 1).expect_err("labels differ");
 		assert!(err.to_string().contains("disagree on the labels"), "{err}");
+	}
+
+	#[test]
+	fn abstaining_on_more_no_signal_memos_shows_in_every_resample() {
+		let base: Vec<bool> = (0..50).map(|i| i % 5 == 0).collect(); // 10 of 50
+		let more: Vec<bool> = (0..50).map(|i| i % 5 != 4).collect(); // 40 of 50, a superset
+		let d = abstain_difference(&base, &more, 1000, 7).expect("same memos");
+		assert!((d.point - 0.6).abs() < 1e-12, "{d:?}");
+		assert!(
+			d.low > 0.0 && d.low <= d.point && d.point <= d.high,
+			"{d:?}"
+		);
+		assert_eq!(d.more, 1.0);
+		let same = abstain_difference(&base, &base, 200, 7).expect("same memos");
+		assert_eq!(
+			(same.point, same.low, same.high, same.more),
+			(0.0, 0.0, 0.0, 0.0)
+		);
+		let err = abstain_difference(&base, &more[1..], 10, 7).expect_err("49 vs 50");
+		assert!(err.to_string().contains("same memos"), "{err}");
+		assert!(abstain_difference(&base, &more, 0, 7).is_err());
 	}
 }

@@ -7,7 +7,7 @@
 //! [`sealed::SEALED_DIRS`], scored only by [`score_sealed`], once per published model.
 
 use crate::calibrate::SetLogits;
-use crate::compare::{self, Ballot, Difference};
+use crate::compare::{self, AbstainDifference, Ballot, Difference};
 use crate::data::{self, Example};
 use crate::embed::{embed_cached, encoder_fingerprint};
 use crate::operating::{self, Costs, GuardChoice, Outcomes, Scored};
@@ -979,17 +979,55 @@ pub struct SetComparison {
 	pub models: Vec<Compared>,
 }
 
+/// One model on a file of no-signal memos (whose right answer is Abstain).
+#[derive(Clone, Debug, Serialize)]
+pub struct NoSignalCompared {
+	/// The model's name in the comparison.
+	pub model: String,
+	/// Approved (paid out on a memo that says nothing).
+	pub approve: usize,
+	/// Rejected (refunded and flagged).
+	pub reject: usize,
+	/// Abstained on (the right answer), the input guard's included.
+	pub abstain: usize,
+	/// Its share of abstentions minus the first model's, bootstrapped (none for the first).
+	pub against_first: Option<AbstainDifference>,
+}
+
+/// Every model of a comparison on one file of no-signal memos.
+#[derive(Clone, Debug, Serialize)]
+pub struct NoSignalComparison {
+	/// The file.
+	pub file: String,
+	/// Its memos.
+	pub n: usize,
+	/// The models, the first being the baseline.
+	pub models: Vec<NoSignalCompared>,
+}
+
+/// A whole comparison: labelled dev sets and no-signal files.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+	/// Per labelled set: outcomes, cost, cost differences.
+	pub sets: Vec<SetComparison>,
+	/// Per no-signal file: votes, abstention differences.
+	pub no_signal: Vec<NoSignalComparison>,
+}
+
 /// Scores `models` (NAME, DIR; the first is the baseline) on the dev `sets`, each at its own
 /// operating point and guard, and bootstraps each model's cost difference from the first's
-/// (`resamples` paired draws of the memos from `seed`). `paths.model` is not read.
+/// (`resamples` paired draws of the memos from `seed`); on each `no_signal` file (unlabelled
+/// `{"id","text","kind"}` lines) counts its votes and bootstraps its share of abstentions
+/// against the first's. `paths.model` is not read.
 pub fn compare_models(
 	paths: &EvalPaths,
 	models: &[(String, PathBuf)],
 	sets: &[EvalSet],
+	no_signal: &[PathBuf],
 	costs: &Costs,
 	resamples: usize,
 	seed: u64,
-) -> Result<Vec<SetComparison>> {
+) -> Result<Comparison> {
 	if models.len() < 2 {
 		bail!("a comparison needs at least two models (NAME=DIR), the first being the baseline");
 	}
@@ -999,6 +1037,20 @@ pub fn compare_models(
 	for (i, (name, _)) in models.iter().enumerate() {
 		if models[..i].iter().any(|(n, _)| n == name) {
 			bail!("two models are named {name}: give each its own NAME");
+		}
+	}
+	if sets.is_empty() && no_signal.is_empty() {
+		bail!("nothing to compare on: name dev sets (--sets) or no-signal files (--no-signal)");
+	}
+	for path in no_signal {
+		if sealed::SEALED_DIRS
+			.iter()
+			.any(|d| sealed::is_inside(path, &paths.models.join(d)))
+		{
+			bail!(
+				"{} is in a sealed set: only `eval --test` scores it",
+				path.display()
+			);
 		}
 	}
 	for (i, set) in sets.iter().enumerate() {
@@ -1074,7 +1126,49 @@ pub fn compare_models(
 			models: rows,
 		});
 	}
-	Ok(out)
+	let mut quiet = Vec::new();
+	for path in no_signal {
+		let memos = read_ood(path).with_context(|| format!("--no-signal {}", path.display()))?;
+		if memos.is_empty() {
+			bail!("--no-signal {}: no memos", path.display());
+		}
+		let bytes: Vec<&[u8]> = memos.iter().map(|m| m.text.as_bytes()).collect();
+		let mut first: Option<Vec<bool>> = None;
+		let mut rows = Vec::new();
+		for (name, engine, _) in &engines {
+			let votes = engine.classify_model_inputs(&bytes)?;
+			let positive = engine.manifest().positive_index() as u8;
+			let abstained: Vec<bool> = votes.iter().map(|c| c.abstain).collect();
+			let reject = votes
+				.iter()
+				.filter(|c| !c.abstain && c.label == positive)
+				.count();
+			let abstain = abstained.iter().filter(|&&a| a).count();
+			let against_first = match &first {
+				Some(base) => Some(compare::abstain_difference(
+					base, &abstained, resamples, seed,
+				)?),
+				None => None,
+			};
+			rows.push(NoSignalCompared {
+				model: name.clone(),
+				approve: memos.len() - abstain - reject,
+				reject,
+				abstain,
+				against_first,
+			});
+			first.get_or_insert(abstained);
+		}
+		quiet.push(NoSignalComparison {
+			file: path.display().to_string(),
+			n: memos.len(),
+			models: rows,
+		});
+	}
+	Ok(Comparison {
+		sets: out,
+		no_signal: quiet,
+	})
 }
 
 /// The label head's logits on each costed dev set ([`EvalSet::COSTED`]), for fitting a

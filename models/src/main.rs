@@ -364,8 +364,13 @@ struct CompareArgs {
 	#[arg(long, help = data_help())]
 	data: Option<PathBuf>,
 	/// Dev sets to compare on, comma-separated (never a sealed set).
-	#[arg(long, value_enum, value_delimiter = ',', required = true)]
+	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
+	/// No-signal memos (`{"id","text","kind"}` JSON lines, e.g.
+	/// `models/data/nosignal-dev-v1/part-c/dev.jsonl`) whose right answer is Abstain: each
+	/// model's votes on them and its share of abstentions against the first's; repeatable.
+	#[arg(long)]
+	no_signal: Vec<PathBuf>,
 	#[command(flatten)]
 	costs: CostArgs,
 	/// Paired bootstrap resamples of the memos.
@@ -798,7 +803,15 @@ fn compare(a: CompareArgs) -> Result<()> {
 	let costs = a.costs.costs()?;
 	let models = name_dirs(&a.models, "--model")?;
 	let paths = eval_paths(&a.common, &None, &a.data);
-	let sets = evaluate::compare_models(&paths, &models, &a.sets, &costs, a.resamples, a.seed)?;
+	let comparison = evaluate::compare_models(
+		&paths,
+		&models,
+		&a.sets,
+		&a.no_signal,
+		&costs,
+		a.resamples,
+		a.seed,
+	)?;
 	println!(
 		"costs: wrong approval {}, wrong rejection {}, abstain on legit {}, on illicit {} (as \
 		 rates); {} paired resamples (seed {}), baseline {}",
@@ -810,7 +823,7 @@ fn compare(a: CompareArgs) -> Result<()> {
 		a.seed,
 		models[0].0
 	);
-	for s in &sets {
+	for s in &comparison.sets {
 		let (legit, illicit) = s
 			.models
 			.first()
@@ -860,8 +873,41 @@ fn compare(a: CompareArgs) -> Result<()> {
 			);
 		}
 	}
+	for s in &comparison.no_signal {
+		println!("\n{} ({} no-signal memos: Abstain is right)", s.file, s.n);
+		println!(
+			"{:>12} | {:>7} {:>7} {:>14} | {:>30} {:>6}",
+			"model", "approve", "reject", "abstain", "abstain - baseline [95%]", "more"
+		);
+		for m in &s.models {
+			let diff = m.against_first.map_or_else(
+				|| ("-".to_string(), "-".to_string()),
+				|d| {
+					(
+						format!(
+							"{:+.1}% [{:+.1}%, {:+.1}%]",
+							d.point * 100.0,
+							d.low * 100.0,
+							d.high * 100.0
+						),
+						format!("{:.1}%", d.more * 100.0),
+					)
+				},
+			);
+			println!(
+				"{:>12} | {:>7} {:>7} {:>5} {:>7.1}% | {:>30} {:>6}",
+				m.model,
+				m.approve,
+				m.reject,
+				m.abstain,
+				m.abstain as f64 / s.n as f64 * 100.0,
+				diff.0,
+				diff.1
+			);
+		}
+	}
 	if let Some(out) = &a.out {
-		std::fs::write(out, serde_json::to_string_pretty(&sets)?)
+		std::fs::write(out, serde_json::to_string_pretty(&comparison)?)
 			.with_context(|| format!("writing {}", out.display()))?;
 		println!("\nwrote {}", out.display());
 	}

@@ -775,7 +775,9 @@ fn a_temperature_spreads_the_scores_and_keeps_their_order() {
 /// `compare`: the published model against a copy of itself that never abstains by margin, on a
 /// hand-written dev set. Each is voted at its own point (the copy's band is gone, so only the
 /// guard's out-of-scope memos abstain), the baseline's outcomes are the ones `eval` reports, and
-/// the difference is the copy's cost minus the baseline's, inside its bootstrap interval.
+/// the difference is the copy's cost minus the baseline's, inside its bootstrap interval. On
+/// no-signal memos (`ood-dev-v1`) the copy abstains only where the guard holds a memo out of
+/// scope, so never on more memos than the published model.
 #[test]
 fn compare_votes_each_model_at_its_own_point() {
 	use veritas_models::evaluate::{compare_models, eval_dev, EvalPaths, EvalSet};
@@ -809,7 +811,9 @@ fn compare_votes_each_model_at_its_own_point() {
 		("published".to_string(), published.clone()),
 		("no-band".to_string(), copy.clone()),
 	];
-	let out = compare_models(&paths, &named, &[set], &costs, 200, 3).expect("compare");
+	let quiet = [models.join("data/ood-dev-v1/ood.jsonl")];
+	let all = compare_models(&paths, &named, &[set], &quiet, &costs, 200, 3).expect("compare");
+	let out = &all.sets;
 	assert_eq!(out.len(), 1);
 	let [a, b] = &out[0].models[..] else {
 		panic!("two models, got {}", out[0].models.len())
@@ -826,14 +830,46 @@ fn compare_votes_each_model_at_its_own_point() {
 	let d = b.against_first.expect("a difference from the baseline");
 	assert!((d.point - (b.cost - a.cost)).abs() < 1e-12, "{d:?}");
 	assert!(d.low <= d.point && d.point <= d.high, "{d:?}");
-	let err = compare_models(&paths, &named[..1], &[set], &costs, 10, 3).expect_err("one model");
+	let [q] = &all.no_signal[..] else {
+		panic!("one no-signal file, got {}", all.no_signal.len())
+	};
+	let [qa, qb] = &q.models[..] else {
+		panic!("two models, got {}", q.models.len())
+	};
+	assert_eq!(q.n, 150);
+	for m in [qa, qb] {
+		assert_eq!(m.approve + m.reject + m.abstain, q.n, "{m:?}");
+	}
+	assert!(qa.abstain > qb.abstain, "{qa:?} {qb:?}");
+	let qd = qb.against_first.expect("an abstention difference");
+	let want = (qb.abstain as f64 - qa.abstain as f64) / q.n as f64;
+	assert!((qd.point - want).abs() < 1e-12, "{qd:?}");
+	assert!(qd.high <= 0.0 && qd.more == 0.0, "{qd:?}");
+	let none: &[std::path::PathBuf] = &[];
+	let err =
+		compare_models(&paths, &named[..1], &[set], none, &costs, 10, 3).expect_err("one model");
 	assert!(err.to_string().contains("at least two models"), "{err}");
 	let twice = [named[0].clone(), named[0].clone()];
-	let err = compare_models(&paths, &twice, &[set], &costs, 10, 3).expect_err("one name twice");
+	let err =
+		compare_models(&paths, &twice, &[set], none, &costs, 10, 3).expect_err("one name twice");
 	assert!(err.to_string().contains("two models are named"), "{err}");
-	let err = compare_models(&paths, &named, &[EvalSet::SealedTestV3], &costs, 10, 3)
-		.expect_err("a sealed set");
+	let err = compare_models(
+		&paths,
+		&named,
+		&[EvalSet::SealedTestV3],
+		none,
+		&costs,
+		10,
+		3,
+	)
+	.expect_err("a sealed set");
 	assert!(err.to_string().contains("only `eval --test`"), "{err}");
+	let sealed_file = [models.join("data/sealed-test-v1/ood.jsonl")];
+	let err = compare_models(&paths, &named, &[], &sealed_file, &costs, 10, 3)
+		.expect_err("a sealed no-signal file");
+	assert!(err.to_string().contains("only `eval --test`"), "{err}");
+	let err = compare_models(&paths, &named, &[], none, &costs, 10, 3).expect_err("nothing");
+	assert!(err.to_string().contains("nothing to compare on"), "{err}");
 	let _ = std::fs::remove_dir_all(&copy);
 }
 
