@@ -262,6 +262,39 @@ def check(parts, readable, blind, only=None, plain=PLAIN):
                                  blind=blinds)
 
 
+OOD_KINDS = {"reference-only", "one-two-words", "emoji-only", "long", "non-english"}
+
+
+def check_ood(path, id_pattern, errors, long_words=(300, 600)):
+    """A sealed set's `ood.jsonl`, read blind (only line numbers and ids reach `errors`): valid
+    JSON, exactly the string fields id, text, kind, unique ids matching `id_pattern`, known
+    kinds, non-empty texts, `long` texts of `long_words` words. The count per kind."""
+    kinds, ids = collections.Counter(), set()
+    for n, raw in enumerate(open(models_path(path), encoding="utf-8"), 1):
+        where = f"{os.path.basename(path)}:{n}"
+        try:
+            r = json.loads(raw)
+        except json.JSONDecodeError as e:  # a blank line included
+            errors.append(f"{where}: invalid JSON ({e})")
+            continue
+        if (not isinstance(r, dict) or set(r) != {"id", "text", "kind"}
+                or not all(isinstance(r[k], str) for k in r)):
+            errors.append(f"{where}: want exactly string fields id, text, kind")
+            continue
+        if not re.fullmatch(id_pattern, r["id"]) or r["id"] in ids:
+            errors.append(f"{where}: bad or duplicate id {r['id']!r}")
+        ids.add(r["id"])
+        if r["kind"] not in OOD_KINDS:
+            errors.append(f"{where}: unknown kind {r['kind']!r}")
+        if not r["text"].strip() or r["text"] != r["text"].strip():
+            errors.append(f"{where}: empty or padded text")
+        lo, hi = long_words
+        if r["kind"] == "long" and not lo <= len(r["text"].split()) <= hi:
+            errors.append(f"{where}: long text has {len(r['text'].split())} words, want {lo}-{hi}")
+        kinds[r["kind"]] += 1
+    return kinds
+
+
 def finish(errors):
     """Prints the verdict; the exit status."""
     if errors:

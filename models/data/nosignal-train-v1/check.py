@@ -10,7 +10,7 @@ import nosignal_check  # noqa: E402
 
 D = "data/nosignal-train-v1"
 PARTS = [
-    (f"{D}/part-a/train.jsonl", "nst-a", {"vague": 87, "filler": 69}),
+    (f"{D}/part-a/train.jsonl", "nst-a", {"vague": 87, "filler": 67}),
     (f"{D}/part-b/train.jsonl", "nst-b", {"reference": 100, "emoji": 39, "noise": 30}),
 ]
 EXCLUSIVE = [
@@ -18,7 +18,7 @@ EXCLUSIVE = [
     "data/ood-dev-v1/ood.jsonl",
     "data/sealed-test-v1/*.jsonl",
     "data/sealed-test-v2/test.jsonl",
-    "data/sealed-test-v3/test.jsonl",
+    "data/sealed-test-v3/*.jsonl",
 ]
 
 if __name__ == "__main__":

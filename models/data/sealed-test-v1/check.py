@@ -14,9 +14,7 @@ Exit status 0 when everything passes, 1 otherwise. Prints a summary table.
 """
 
 import collections
-import json
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -25,40 +23,11 @@ import voices_check  # noqa: E402
 D = "data/sealed-test-v1"
 CATS = voices_check.categories()  # name -> illicit, in templates.rs order
 PARTS = [(f"{D}/test.jsonl", "st", "s", list(CATS), 6)]
-OOD_KINDS = {"reference-only", "one-two-words", "emoji-only", "long", "non-english"}
-
-
-def check_ood(errors):
-    kinds, ids = collections.Counter(), set()
-    for n, raw in enumerate(open(voices_check.models_path(D, "ood.jsonl"), encoding="utf-8"), 1):
-        where = f"ood.jsonl:{n}"
-        try:
-            r = json.loads(raw)
-        except json.JSONDecodeError as e:  # a blank line included
-            errors.append(f"{where}: invalid JSON ({e})")
-            continue
-        if (not isinstance(r, dict) or set(r) != {"id", "text", "kind"}
-                or not all(isinstance(r[k], str) for k in r)):
-            errors.append(f"{where}: want exactly string fields id, text, kind")
-            continue
-        if not re.fullmatch(r"ood-\d{3}", r["id"]) or r["id"] in ids:
-            errors.append(f"{where}: bad or duplicate id {r['id']!r}")
-        ids.add(r["id"])
-        if r["kind"] not in OOD_KINDS:
-            errors.append(f"{where}: unknown kind {r['kind']!r}")
-        if not r["text"].strip():
-            errors.append(f"{where}: empty text")
-        if r["kind"] == "long" and not 300 <= len(r["text"].split()) <= 600:
-            errors.append(f"{where}: long text has {len(r['text'].split())} words, want 300-600")
-        kinds[r["kind"]] += 1
-    return kinds
-
-
 def main():
     c = voices_check.check(PARTS, ["data/veritas-tx-v8/*.jsonl"], [],
                            plain={"bank-terse", "messenger", "long-form"})
     rows = c.rows
-    kinds = check_ood(c.errors)
+    kinds = voices_check.check_ood(f"{D}/ood.jsonl", r"ood-\d{3}", c.errors)
 
     by_cat = collections.defaultdict(list)
     for j, r, _ in c.res:
@@ -90,7 +59,7 @@ def main():
         print(f"max Jaccard: {j:.3f} ({r['id']}, {r['family']}, nearest {src})")
         top = sorted(c.res, key=lambda x: -x[0])[:5]
         print("top 5: " + ", ".join(f"{r['id']} {j:.3f}" for j, r, _ in top))
-    print("ood.jsonl: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(OOD_KINDS))
+    print("ood.jsonl: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(voices_check.OOD_KINDS))
           + f"; total {sum(kinds.values())}")
     return voices_check.finish(c.errors)
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks sealed-test-v3 (see ../voices_check.py for every rule); never runs a model.
+"""Checks sealed-test-v3 (see ../voices_check.py for every rule; `check_ood` for ood.jsonl);
+never runs a model, never prints a memo.
 
 `python3 check.py` checks the whole set; `python3 check.py st3-la` checks one writer's part
 (`st3-lb`, `st3-ia`, `st3-ib` the others).
@@ -15,8 +16,10 @@ import voices_check  # noqa: E402
 D = "data/sealed-test-v3"
 PARTS = voices_check.writer_parts(f"{D}/test.jsonl", "st3", "s", 6)
 
-if __name__ == "__main__":
-    sys.exit(voices_check.run(
+
+
+def main():
+    status = voices_check.run(
         "sealed-test-v3", PARTS,
         readable=[],
         blind=["data/veritas-tx-v8/*.jsonl", "data/voices-train-v1/part-*/train.jsonl",
@@ -24,4 +27,18 @@ if __name__ == "__main__":
                "data/voices-dev-v2/dev.jsonl", "data/voices-dev-v3/dev.jsonl",
                "data/sealed-test-v1/test.jsonl", "data/sealed-test-v2/test.jsonl"],
         only=sys.argv[1] if len(sys.argv) > 1 else None,
-        plain={"bank-terse", "messenger", "long-form"}))
+        plain={"bank-terse", "messenger", "long-form"})
+    if len(sys.argv) > 1:
+        return status
+    errors = []
+    kinds = voices_check.check_ood(f"{D}/ood.jsonl", r"sood3-\d{3}", errors, long_words=(330, 480))
+    print("ood.jsonl: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(voices_check.OOD_KINDS))
+          + f"; total {sum(kinds.values())}")
+    want = {k: 20 for k in voices_check.OOD_KINDS}
+    if dict(kinds) != want:
+        errors.append(f"ood.jsonl: kinds {dict(sorted(kinds.items()))}, want 20 of each")
+    return voices_check.finish(errors) or status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
