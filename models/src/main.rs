@@ -154,10 +154,13 @@ struct TrainArgs {
 	#[arg(long)]
 	extra_dev: Vec<PathBuf>,
 	/// No-signal memos (`{"id","text","kind"}` JSON lines: ids, vague phrases, emoji…) added to
-	/// the training split `--extra-repeat` times each with an even label target and the reason
-	/// `none`, so the model learns to abstain on them; repeatable.
+	/// the training split `--no-signal-repeat` times each with an even label target and the
+	/// reason `none`, so the model learns to abstain on them; repeatable.
 	#[arg(long)]
 	no_signal: Vec<PathBuf>,
+	/// How many times each `--no-signal` memo is added (default: `--extra-repeat`).
+	#[arg(long)]
+	no_signal_repeat: Option<usize>,
 	/// Unfreeze the top k encoder layers (0 = frozen encoder, cached embeddings).
 	#[arg(long, default_value_t = 0)]
 	unfreeze_layers: usize,
@@ -591,6 +594,7 @@ fn train(a: TrainArgs) -> Result<()> {
 		extra_repeat: a.extra_repeat,
 		extra_dev: a.extra_dev,
 		no_signal: a.no_signal,
+		no_signal_repeat: a.no_signal_repeat.unwrap_or(a.extra_repeat),
 		unfreeze_layers: a.unfreeze_layers,
 		encoder_lr: a.encoder_lr,
 		lora_rank: a.lora_rank,

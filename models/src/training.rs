@@ -54,9 +54,11 @@ pub struct TrainRequest {
 	pub extra_repeat: usize,
 	/// Labelled memos added to dev.
 	pub extra_dev: Vec<PathBuf>,
-	/// No-signal memos (`{"id","text","kind"}` lines) added to train `extra_repeat` times each,
-	/// with an even label target and the reason `none` (see [`data::NO_SIGNAL`]).
+	/// No-signal memos (`{"id","text","kind"}` lines) added to train `no_signal_repeat` times
+	/// each, with an even label target and the reason `none` (see [`data::NO_SIGNAL`]).
 	pub no_signal: Vec<PathBuf>,
+	/// Times each no-signal memo is added.
+	pub no_signal_repeat: usize,
 	/// Encoder layers fine-tuned from the top (0: frozen encoder).
 	pub unfreeze_layers: usize,
 	/// Learning rate of the fine-tuned layers.
@@ -115,7 +117,7 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 			"--no-signal {}: no memos",
 			path.display()
 		);
-		for _ in 0..a.extra_repeat {
+		for _ in 0..a.no_signal_repeat {
 			no_signal.extend(memos.iter().map(|m| a.input.select(&m.text).to_string()));
 		}
 	}
@@ -256,6 +258,7 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 		"extra_repeat": a.extra_repeat,
 		"extra_dev": a.extra_dev.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
 		"no_signal": a.no_signal.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+		"no_signal_repeat": a.no_signal_repeat,
 		"no_signal_examples": no_signal.len(),
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
