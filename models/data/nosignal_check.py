@@ -59,23 +59,8 @@ def has_word_letters(text):
 
 
 def read(path):
-    rows, errors = [], []
-    with open(voices_check.models_path(path), encoding="utf-8") as f:
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                errors.append(f"{path}:{n}: empty line")
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as e:
-                errors.append(f"{path}:{n}: not JSON ({e})")
-                continue
-            if not isinstance(row, dict) or set(row) != {"id", "text", "kind"} or not all(
-                isinstance(v, str) for v in row.values()
-            ):
-                errors.append(f"{path}:{n}: want exactly the string fields id, text, kind")
-                continue
-            rows.append(row)
+    errors = []
+    rows = [r for _, r in voices_check.read_unlabelled(path, errors)]
     return rows, errors
 
 

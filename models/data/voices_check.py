@@ -265,13 +265,13 @@ def check(parts, readable, blind, only=None, plain=PLAIN):
 OOD_KINDS = {"reference-only", "one-two-words", "emoji-only", "long", "non-english"}
 
 
-def check_ood(path, id_pattern, errors, long_words=(300, 600)):
-    """A sealed set's `ood.jsonl`, read blind (only line numbers and ids reach `errors`): valid
-    JSON, exactly the string fields id, text, kind, unique ids matching `id_pattern`, known
-    kinds, non-empty texts, `long` texts of `long_words` words. The count per kind."""
-    kinds, ids = collections.Counter(), set()
+def read_unlabelled(path, errors):
+    """The rows of a `{"id","text","kind"}` JSONL file (all strings) as (line, row); a bad line
+    goes to `errors` by its number only, never its text."""
+    rows = []
+    name = os.path.basename(path)
     for n, raw in enumerate(open(models_path(path), encoding="utf-8"), 1):
-        where = f"{os.path.basename(path)}:{n}"
+        where = f"{name}:{n}"
         try:
             r = json.loads(raw)
         except json.JSONDecodeError as e:  # a blank line included
@@ -281,6 +281,17 @@ def check_ood(path, id_pattern, errors, long_words=(300, 600)):
                 or not all(isinstance(r[k], str) for k in r)):
             errors.append(f"{where}: want exactly string fields id, text, kind")
             continue
+        rows.append((n, r))
+    return rows
+
+
+def check_ood(path, id_pattern, errors, long_words=(300, 600)):
+    """A sealed set's `ood.jsonl`, read blind (only line numbers and ids reach `errors`): the
+    fields of `read_unlabelled`, unique ids matching `id_pattern`, known kinds, non-empty
+    texts, `long` texts of `long_words` words. The count per kind."""
+    kinds, ids = collections.Counter(), set()
+    for n, r in read_unlabelled(path, errors):
+        where = f"{os.path.basename(path)}:{n}"
         if not re.fullmatch(id_pattern, r["id"]) or r["id"] in ids:
             errors.append(f"{where}: bad or duplicate id {r['id']!r}")
         ids.add(r["id"])
