@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Checks of the no-signal sets (nosignal-train-v1, nosignal-dev-v1): memos with no purpose in
-them, whose right answer is Abstain.
+"""Checks of the no-signal sets (nosignal-train-v1, nosignal-dev-v1, nosignal-dev-v2): memos with
+no purpose in them, whose right answer is Abstain.
 
 Each set's check.py names its files, id prefixes and kind counts and calls `run`. Checked:
 the fields `id`, `text`, `kind` (all strings), ids `<prefix>-NNN` rising (gaps are memos
 dropped as duplicates, see the set's README), texts unique (after
 folding case, spaces and punctuation) and stripped; the kinds and their counts; each kind's
-shape (word counts; emoji and noise without letters of a word); no category word (the
+shape (word counts; emoji without letters or digits); no category word (the
 templates' category names and the words a purpose is named with). Other sets are compared
 blind (their texts are never printed): with `exclusive`, no memo may equal (after folding) a
 memo of those sets.

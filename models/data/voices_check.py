@@ -269,9 +269,8 @@ def read_unlabelled(path, errors):
     """The rows of a `{"id","text","kind"}` JSONL file (all strings) as (line, row); a bad line
     goes to `errors` by its number only, never its text."""
     rows = []
-    name = os.path.basename(path)
     for n, raw in enumerate(open(models_path(path), encoding="utf-8"), 1):
-        where = f"{name}:{n}"
+        where = f"{path}:{n}"
         try:
             r = json.loads(raw)
         except json.JSONDecodeError as e:  # a blank line included
@@ -291,7 +290,7 @@ def check_ood(path, id_pattern, errors, long_words=(300, 600)):
     texts, `long` texts of `long_words` words. The count per kind."""
     kinds, ids = collections.Counter(), set()
     for n, r in read_unlabelled(path, errors):
-        where = f"{os.path.basename(path)}:{n}"
+        where = f"{path}:{n}"
         if not re.fullmatch(id_pattern, r["id"]) or r["id"] in ids:
             errors.append(f"{where}: bad or duplicate id {r['id']!r}")
         ids.add(r["id"])

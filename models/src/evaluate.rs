@@ -214,7 +214,8 @@ pub struct OodInput {
 	pub id: String,
 	/// The memo.
 	pub text: String,
-	/// Its kind (`reference-only`, `one-two-words`, `emoji-only`, `long`, `non-english`).
+	/// Its kind (`reference-only`, `one-two-words`, `emoji-only`, `long`, `non-english` in the
+	/// OOD sets; `vague`, `filler`, `noise`, `reference`, `emoji` in the no-signal sets).
 	pub kind: String,
 }
 
@@ -1054,10 +1055,7 @@ pub fn compare_models(
 		bail!("nothing to compare on: name dev sets (--sets) or no-signal files (--no-signal)");
 	}
 	for path in no_signal {
-		if sealed::SEALED_DIRS
-			.iter()
-			.any(|d| sealed::is_inside(path, &paths.models.join(d)))
-		{
+		if sealed::in_a_sealed_set(path, &paths.models) {
 			bail!(
 				"{} is in a sealed set: only `eval --test` scores it",
 				path.display()

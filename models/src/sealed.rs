@@ -72,6 +72,15 @@ pub fn is_inside(path: &Path, sealed_dir: &Path) -> bool {
 	}
 }
 
+/// Whether `path` lies inside a sealed set's folder, under this crate's `models/` or under
+/// `models` (the folder a command was pointed at, which may be another checkout).
+pub fn in_a_sealed_set(path: &Path, models: &Path) -> bool {
+	let own = Path::new(env!("CARGO_MANIFEST_DIR"));
+	SEALED_DIRS
+		.iter()
+		.any(|d| is_inside(path, &own.join(d)) || is_inside(path, &models.join(d)))
+}
+
 /// Whether the set in `dir` is kept from `model_hash` (its README's `Kept from:` line names it).
 pub fn kept_from(dir: &Path, model_hash: &str) -> Result<bool> {
 	let readme = dir.join("README.md");

@@ -300,12 +300,13 @@ pub fn train_heads(
 	if train.y.len() != n || train.r.len() != n || dev.y.len() != dev.x.len() {
 		bail!("embeddings and targets differ in length");
 	}
-	// A no-signal memo (index `labels`) may only train.
-	if let Some(&bad) = train.y.iter().find(|&&v| v > labels) {
+	// A no-signal memo (`data::NO_SIGNAL`) may only train.
+	let no_signal = crate::data::NO_SIGNAL;
+	if let Some(&bad) = train.y.iter().find(|&&v| v >= labels && v != no_signal) {
 		bail!("label index {bad} out of range");
 	}
 	if let Some(&bad) = dev.y.iter().find(|&&v| v >= labels) {
-		bail!("dev label index {bad} out of range");
+		bail!("dev label index {bad} out of range (a no-signal memo only trains)");
 	}
 	if let Some(&bad) = train.r.iter().chain(dev.r).find(|&&v| v >= n_reasons) {
 		bail!("reason index {bad} out of range");

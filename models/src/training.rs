@@ -84,16 +84,12 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 	let (data, base, cache, out, run_dir) =
 		(&a.data, &a.base, a.cache.as_deref(), &a.out, &a.run_dir);
 	// Nothing of a sealed test set may reach training or model selection.
-	let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
 	for path in std::iter::once(data)
 		.chain(&a.extra_train)
 		.chain(&a.extra_dev)
 		.chain(&a.no_signal)
 	{
-		if crate::sealed::SEALED_DIRS
-			.iter()
-			.any(|d| crate::sealed::is_inside(path, &models.join(d)))
-		{
+		if crate::sealed::in_a_sealed_set(path, base.join("../..").as_path()) {
 			anyhow::bail!(
 				"{} is the sealed test set: it is never trained or chosen on",
 				path.display()

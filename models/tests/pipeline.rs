@@ -105,6 +105,51 @@ fn training_rejects_bad_input() {
 		&quiet(2)
 	)
 	.is_err());
+	// A no-signal memo trains (an even target) but is not a dev label.
+	let with_quiet: Vec<usize> = y
+		.iter()
+		.enumerate()
+		.map(|(i, &v)| {
+			if i % 5 == 0 {
+				veritas_models::data::NO_SIGNAL
+			} else {
+				v
+			}
+		})
+		.collect();
+	train_heads(
+		Split {
+			x: &x,
+			y: &with_quiet,
+			r: &r,
+		},
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		2,
+		3,
+		&quiet(2),
+	)
+	.expect("no-signal memos train");
+	let err = train_heads(
+		Split {
+			x: &x,
+			y: &y,
+			r: &r,
+		},
+		Split {
+			x: &x,
+			y: &with_quiet,
+			r: &r,
+		},
+		2,
+		3,
+		&quiet(2),
+	)
+	.expect_err("a no-signal dev label");
+	assert!(err.to_string().contains("only trains"), "{err}");
 	assert!(train_heads(
 		Split {
 			x: &[],

@@ -7,8 +7,9 @@ test.jsonl: one part, ids st-NNNN, every category of `models/src/templates.rs`, 
 and long-form; leakage filter against every wording in `models/families/*.txt` and every memo in
 `models/data/veritas-tx-v8/*.jsonl` (below 0.5).
 
-ood.jsonl (set-specific): valid JSON, exactly the string fields id, text, kind, unique ids
-ood-NNN, known kinds, non-empty texts, `long` texts of 300 to 600 words.
+ood.jsonl (`voices_check.check_ood`): valid JSON, exactly the string fields id, text, kind,
+unique ids ood-NNN, known kinds, non-empty texts without surrounding spaces, `long` texts of
+300 to 600 words.
 
 Exit status 0 when everything passes, 1 otherwise. Prints a summary table.
 """
