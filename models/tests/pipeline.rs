@@ -88,23 +88,26 @@ fn training_converges_and_separable_fixture_reaches_f1_one() {
 #[test]
 fn training_rejects_bad_input() {
 	let (x, y, r) = separable(10, 4, 3);
+	// Train on the first `n` examples with `train_y`, choose on all of them with `dev_y`.
+	let fit = |n: usize, train_y: &[usize], dev_y: &[usize]| {
+		train_heads(
+			Split {
+				x: &x[..n],
+				y: train_y,
+				r: &r[..n],
+			},
+			Split {
+				x: &x,
+				y: dev_y,
+				r: &r,
+			},
+			2,
+			3,
+			&quiet(2),
+		)
+	};
 	let bad_y: Vec<usize> = y.iter().map(|_| 5).collect();
-	assert!(train_heads(
-		Split {
-			x: &x,
-			y: &bad_y,
-			r: &r
-		},
-		Split {
-			x: &x,
-			y: &y,
-			r: &r
-		},
-		2,
-		3,
-		&quiet(2)
-	)
-	.is_err());
+	assert!(fit(x.len(), &bad_y, &y).is_err());
 	// A no-signal memo trains (an even target) but is not a dev label.
 	let with_quiet: Vec<usize> = y
 		.iter()
@@ -117,55 +120,10 @@ fn training_rejects_bad_input() {
 			}
 		})
 		.collect();
-	train_heads(
-		Split {
-			x: &x,
-			y: &with_quiet,
-			r: &r,
-		},
-		Split {
-			x: &x,
-			y: &y,
-			r: &r,
-		},
-		2,
-		3,
-		&quiet(2),
-	)
-	.expect("no-signal memos train");
-	let err = train_heads(
-		Split {
-			x: &x,
-			y: &y,
-			r: &r,
-		},
-		Split {
-			x: &x,
-			y: &with_quiet,
-			r: &r,
-		},
-		2,
-		3,
-		&quiet(2),
-	)
-	.expect_err("a no-signal dev label");
+	fit(x.len(), &with_quiet, &y).expect("no-signal memos train");
+	let err = fit(x.len(), &y, &with_quiet).expect_err("a no-signal dev label");
 	assert!(err.to_string().contains("only trains"), "{err}");
-	assert!(train_heads(
-		Split {
-			x: &[],
-			y: &[],
-			r: &[]
-		},
-		Split {
-			x: &x,
-			y: &y,
-			r: &r
-		},
-		2,
-		3,
-		&quiet(2)
-	)
-	.is_err());
+	assert!(fit(0, &[], &y).is_err());
 }
 
 const FIXTURE: &[(&str, usize, &str)] = &[
