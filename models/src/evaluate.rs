@@ -33,11 +33,23 @@ pub const VOICES_DEV_V2: &str = "data/voices-dev-v2/dev.jsonl";
 pub const VOICES_DEV_V3: &str = "data/voices-dev-v3/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
-/// The no-signal dev memos (every answer Abstain), part by part; `eval` reports them beside
+/// The no-signal dev sets (every answer Abstain): name and parts; `eval` reports them beside
 /// [`OOD_DEV`].
-pub const NOSIGNAL_DEV: [&str; 2] = [
-	"data/nosignal-dev-v1/part-c/dev.jsonl",
-	"data/nosignal-dev-v1/part-d/dev.jsonl",
+pub const NOSIGNAL_DEV: [(&str, [&str; 2]); 2] = [
+	(
+		"nosignal_dev",
+		[
+			"data/nosignal-dev-v1/part-c/dev.jsonl",
+			"data/nosignal-dev-v1/part-d/dev.jsonl",
+		],
+	),
+	(
+		"nosignal_dev_v2",
+		[
+			"data/nosignal-dev-v2/part-e/dev.jsonl",
+			"data/nosignal-dev-v2/part-f/dev.jsonl",
+		],
+	),
 ];
 /// The out-of-distribution kinds that carry nothing to judge: the guard should take them out of
 /// scope. (`long` memos must run and never be rejected; a guard with `truncated` takes them out
@@ -235,7 +247,7 @@ pub fn read_ood(path: &Path) -> Result<Vec<OodInput>> {
 /// What the model does with one kind of out-of-distribution input.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct OodRow {
-	/// Set (`ood_dev`, `nosignal_dev` or `<sealed set>_ood`).
+	/// Set (`ood_dev`, `nosignal_dev`, `nosignal_dev_v2` or `<sealed set>_ood`).
 	pub set: String,
 	/// Kind.
 	pub kind: String,
@@ -478,11 +490,13 @@ pub fn eval_dev(
 	let (scored, errors) = score_sets(&engine, paths, wanted)?;
 	let ood_path = paths.models.join(OOD_DEV);
 	let mut ood = ood_rows(&engine, "ood_dev", &read_ood(&ood_path)?)?;
-	let mut quiet = Vec::new();
-	for part in NOSIGNAL_DEV {
-		quiet.extend(read_ood(&paths.models.join(part))?);
+	for (name, parts) in NOSIGNAL_DEV {
+		let mut quiet = Vec::new();
+		for part in parts {
+			quiet.extend(read_ood(&paths.models.join(part))?);
+		}
+		ood.extend(ood_rows(&engine, name, &quiet)?);
 	}
-	ood.extend(ood_rows(&engine, "nosignal_dev", &quiet)?);
 	print_ood(&ood);
 	let fp = engine_fingerprint(&engine)?;
 	let mut compared = BTreeMap::new();
