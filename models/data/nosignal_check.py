@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks of the no-signal sets (nosignal-train-v1, nosignal-dev-v1, nosignal-dev-v2): memos with
+"""Checks of the no-signal sets (nosignal-train-v1, nosignal-dev-v1, -v2, -v3): memos with
 no purpose in them, whose right answer is Abstain.
 
 Each set's check.py names its files, id prefixes and kind counts and calls `run`. Checked:
