@@ -35,7 +35,7 @@ pub const VOICES_DEV_V3: &str = "data/voices-dev-v3/dev.jsonl";
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The no-signal dev sets (every answer Abstain): name and parts; `eval` reports them beside
 /// [`OOD_DEV`].
-pub const NOSIGNAL_DEV: [(&str, [&str; 2]); 2] = [
+pub const NOSIGNAL_DEV: [(&str, [&str; 2]); 3] = [
 	(
 		"nosignal_dev",
 		[
@@ -48,6 +48,13 @@ pub const NOSIGNAL_DEV: [(&str, [&str; 2]); 2] = [
 		[
 			"data/nosignal-dev-v2/part-e/dev.jsonl",
 			"data/nosignal-dev-v2/part-f/dev.jsonl",
+		],
+	),
+	(
+		"nosignal_dev_v3",
+		[
+			"data/nosignal-dev-v3/part-g/dev.jsonl",
+			"data/nosignal-dev-v3/part-h/dev.jsonl",
 		],
 	),
 ];
@@ -290,7 +297,7 @@ pub fn ood_rows(engine: &Engine, set: &str, inputs: &[OodInput]) -> Result<Vec<O
 }
 
 /// The engine's prediction for every embedding; `inputs` (the model inputs of the same
-/// examples) decide the input guard's abstentions.
+/// examples) decide the input guard's abstentions, the embeddings the scope head's.
 pub fn predict(engine: &Engine, embs: &[Vec<f32>], inputs: &[String]) -> Result<Vec<Prediction>> {
 	let m = engine.manifest();
 	// (empty, truncated) per input, as the engine tokenizes it; only a guard reads them.
@@ -312,8 +319,9 @@ pub fn predict(engine: &Engine, embs: &[Vec<f32>], inputs: &[String]) -> Result<
 		.zip(cuts)
 		.map(|((e, input), (empty, cut))| {
 			let (label, score, reason) = engine.decide(e);
-			// As the engine: an empty text is flagged empty, not out of scope.
-			let out_of_scope = !empty && engine.out_of_scope(input, cut);
+			// As the engine: an empty text is flagged empty, not out of scope; the input guard
+			// reads the text, the scope head the embedding.
+			let out_of_scope = !empty && (engine.out_of_scope(input, cut) || engine.no_signal(e));
 			Prediction {
 				label: label as usize,
 				score,
@@ -693,7 +701,7 @@ struct DevMemo {
 	words: WordCount,
 	/// Cut at `max_len`.
 	truncated: bool,
-	/// Out of scope by the model's own manifest guard (or empty).
+	/// Out of scope by the model's own manifest guard or scope head (or empty).
 	own_out_of_scope: bool,
 }
 
@@ -729,13 +737,13 @@ pub struct OperatingReport {
 }
 
 /// A costed dev set as one model reads it.
-struct CostedSet {
+pub(crate) struct CostedSet {
 	/// The labelled memos.
-	examples: Vec<Example>,
+	pub(crate) examples: Vec<Example>,
 	/// Their model inputs (the manifest's `input` scope).
-	inputs: Vec<String>,
+	pub(crate) inputs: Vec<String>,
 	/// Their embeddings.
-	embeddings: Vec<Vec<f32>>,
+	pub(crate) embeddings: Vec<Vec<f32>>,
 }
 
 /// The examples of a set (those it keeps; none is an error).
@@ -773,7 +781,7 @@ fn embed_set(
 }
 
 /// Reads a costed dev set and embeds it for `engine`.
-fn costed_set(
+pub(crate) fn costed_set(
 	engine: &Engine,
 	fingerprint: &str,
 	paths: &EvalPaths,
@@ -839,7 +847,9 @@ pub fn operating_point(
 					scored,
 					words: counter.count(input),
 					truncated: t.truncated,
-					own_out_of_scope: t.empty || engine.out_of_scope(input, t.truncated),
+					own_out_of_scope: t.empty
+						|| engine.out_of_scope(input, t.truncated)
+						|| engine.no_signal(emb),
 				}
 			})
 			.collect();

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use veritas_classifier::authoring::{
 	write_head, write_manifest, ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE,
+	SCOPE_HEAD_FILE,
 };
-use veritas_classifier::{Engine, EngineOptions, FileRole, Manifest};
+use veritas_classifier::{Engine, EngineOptions, FileRole, LinearHead, Manifest, SCOPE_OUTPUTS};
 
 /// A training checkpoint: heads + the threshold chosen on dev + free-form metadata (JSON).
 #[derive(Clone, Debug)]
@@ -146,23 +147,22 @@ pub fn export_model(
 			.with_context(|| format!("removing the stale {}", adapter_dst.display()))?,
 		None => {},
 	}
-	write_manifest(
-		out_dir,
-		spec,
-		encoder_rel,
-		base_dir,
-		true,
-		adapter.is_some(),
-	)?;
+	let mut optional = vec![FileRole::ReasonHead];
+	if adapter.is_some() {
+		optional.push(FileRole::EncoderAdapter);
+	}
+	write_manifest(out_dir, spec, encoder_rel, base_dir, &optional)?;
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
 }
 
 /// Exports the trained files of the model in `from` under a new manifest: its heads and encoder
 /// adapter are copied into `out_dir` byte for byte (the label head divided by `temperature`
 /// when one is given, see [`crate::calibrate`]) and `manifest.json` is written for `spec`
-/// (which must keep `from`'s labels and reason codes). Returns the model hash. This is how a
-/// published model's weights get a new operating point, a pinned precision or a temperature
-/// without the training run that made them.
+/// (which must keep `from`'s labels and reason codes). A `scope_head` file (see
+/// [`crate::scope`]) is checked and copied in as the new model's scope head, in place of any the
+/// source has. Returns the model hash. This is how a published model's weights get a new
+/// operating point, a pinned precision, a temperature or a scope head without the training run
+/// that made them.
 pub fn reexport_model(
 	from: &Path,
 	out_dir: &Path,
@@ -170,6 +170,7 @@ pub fn reexport_model(
 	encoder_rel: &str,
 	base_dir: &Path,
 	temperature: Option<f64>,
+	scope_head: Option<&Path>,
 ) -> Result<[u8; 32]> {
 	// Loading checks every file of the source against its manifest's digests.
 	let source = Engine::load(
@@ -229,8 +230,34 @@ pub fn reexport_model(
 			copied(FileRole::Head, HEAD_FILE)?;
 		},
 	}
-	let reason_head = copied(FileRole::ReasonHead, REASON_HEAD_FILE)?;
-	let adapter = copied(FileRole::EncoderAdapter, ADAPTER_FILE)?;
-	write_manifest(out_dir, spec, encoder_rel, base_dir, reason_head, adapter)?;
+	let mut optional = Vec::new();
+	for (role, name) in [
+		(FileRole::ReasonHead, REASON_HEAD_FILE),
+		(FileRole::EncoderAdapter, ADAPTER_FILE),
+	] {
+		if copied(role, name)? {
+			optional.push(role);
+		}
+	}
+	let has_scope = match scope_head {
+		Some(src) => {
+			let bytes = std::fs::read(src).with_context(|| format!("reading {}", src.display()))?;
+			LinearHead::from_safetensors(
+				&bytes,
+				src,
+				SCOPE_OUTPUTS,
+				source.encoder().hidden_size(),
+			)
+			.with_context(|| format!("{} is not a scope head of this model", src.display()))?;
+			let dst = out_dir.join(SCOPE_HEAD_FILE);
+			std::fs::write(&dst, &bytes).with_context(|| format!("writing {}", dst.display()))?;
+			true
+		},
+		None => copied(FileRole::ScopeHead, SCOPE_HEAD_FILE)?,
+	};
+	if has_scope {
+		optional.push(FileRole::ScopeHead);
+	}
+	write_manifest(out_dir, spec, encoder_rel, base_dir, &optional)?;
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
 }

@@ -21,6 +21,7 @@ pub mod operating;
 pub mod perturb;
 pub mod plot;
 pub mod report;
+pub mod scope;
 pub mod sealed;
 pub mod templates;
 pub mod train;

@@ -11,6 +11,7 @@ use veritas_models::data::{self, Example, GenOptions, LABELS};
 use veritas_models::evaluate::{self, eval_sets, EvalPaths, EvalSet};
 use veritas_models::export::{export_model, load_checkpoint, reexport_model};
 use veritas_models::operating::{wilson, Costs};
+use veritas_models::scope;
 use veritas_models::train::TrainConfig;
 use veritas_models::training::{self, TrainRequest, PERTURB_OPS};
 
@@ -61,6 +62,11 @@ enum Cmd {
 	/// Compare models on the same dev memos, each at its own operating point: chain outcomes,
 	/// cost, macro-F1, and a paired bootstrap of each cost's difference from the first model's.
 	Compare(CompareArgs),
+	/// Fit a scope head for a model: which memos say nothing it can judge (logistic regression
+	/// of no-signal memos against the labelled training memos on the model's embeddings), its
+	/// bias set so it flags at most `--max-flagged` of every labelled dev set; `export --from
+	/// MODEL --scope-head OUT/scope.safetensors` gives a model the head.
+	ScopeHead(ScopeHeadArgs),
 	/// Classify texts with a model directory.
 	Classify(ClassifyArgs),
 }
@@ -261,6 +267,10 @@ struct ExportArgs {
 	/// point on the exported model's own scores.
 	#[arg(long)]
 	temperature: Option<f64>,
+	/// With `--from`: give the new model this scope head (`scope.safetensors` written by
+	/// `scope-head`) in place of any the source has.
+	#[arg(long, requires = "from")]
+	scope_head: Option<PathBuf>,
 }
 
 /// The model a command reads, and where it finds the base encoder, the cache and the dataset.
@@ -281,6 +291,32 @@ impl ModelArgs {
 	fn paths(&self) -> EvalPaths {
 		eval_paths(&self.common, &self.model, &self.data)
 	}
+}
+
+#[derive(Args)]
+struct ScopeHeadArgs {
+	#[command(flatten)]
+	target: ModelArgs,
+	/// No-signal training memos (`{"id","text","kind"}` JSON lines, e.g.
+	/// `models/data/nosignal-train-v1/part-a/train.jsonl`); repeatable.
+	#[arg(long, required = true)]
+	no_signal: Vec<PathBuf>,
+	/// Labelled training memos besides the dataset's train split (e.g. the voices-train parts
+	/// the model trained on); repeatable.
+	#[arg(long)]
+	in_scope: Vec<PathBuf>,
+	/// The largest share of each labelled dev set the head may flag (they abstain).
+	#[arg(long, default_value_t = 0.02)]
+	max_flagged: f64,
+	/// Ridge weight on the standardised weights.
+	#[arg(long, default_value_t = 1e-3)]
+	l2: f64,
+	/// Newton steps of the fit.
+	#[arg(long, default_value_t = 20)]
+	steps: usize,
+	/// Folder that receives `scope.safetensors` and `scope.json`.
+	#[arg(long)]
+	out: PathBuf,
 }
 
 #[derive(Args)]
@@ -438,6 +474,7 @@ fn run(cli: Cli) -> Result<()> {
 		Cmd::Calibrate(a) => calibrate(a),
 		Cmd::OperatingPoint(a) => operating_point(a),
 		Cmd::Compare(a) => compare(a),
+		Cmd::ScopeHead(a) => scope_head(a),
 		Cmd::Classify(a) => classify(a),
 	}
 }
@@ -674,7 +711,15 @@ fn export(a: ExportArgs) -> Result<()> {
 			// Unless told otherwise, the new model keeps what the source pinned.
 			spec.input_guard = spec.input_guard.or(m.input_guard);
 			spec.precision = spec.precision.or(m.precision);
-			let hash = reexport_model(from, &out, &spec, &rel, &base, temperature)?;
+			let hash = reexport_model(
+				from,
+				&out,
+				&spec,
+				&rel,
+				&base,
+				temperature,
+				a.scope_head.as_deref(),
+			)?;
 			(spec, hash)
 		},
 		None => {
@@ -726,6 +771,60 @@ fn export(a: ExportArgs) -> Result<()> {
 		))
 	);
 	println!("model hash {hx}");
+	Ok(())
+}
+
+fn scope_head(a: ScopeHeadArgs) -> Result<()> {
+	let s = scope::fit_scope_head(&scope::ScopeRequest {
+		paths: a.target.paths(),
+		no_signal: a.no_signal,
+		in_scope: a.in_scope,
+		max_flagged: a.max_flagged,
+		l2: a.l2,
+		steps: a.steps,
+		out: a.out.clone(),
+	})?;
+	println!(
+		"scope head of {} ({}): fitted on {} no-signal and {} labelled memos (L2 {}, {} Newton \
+		 steps, loss {:.4}); cut {:.4} so it flags at most {:.1}% of each labelled dev set",
+		s.model,
+		s.model_hash,
+		s.no_signal_train,
+		s.in_scope_train,
+		s.l2,
+		s.steps,
+		s.loss,
+		s.cut,
+		s.max_flagged * 100.0
+	);
+	for (title, rows) in [
+		("training memos", &s.train),
+		("labelled dev sets (the budget)", &s.budget),
+		(
+			"no-signal and OOD dev memos (reported, not used)",
+			&s.reported,
+		),
+	] {
+		println!("{title}:");
+		for r in rows.iter() {
+			let allowed = r
+				.allowed
+				.map_or_else(String::new, |m| format!(" (at most {m})"));
+			println!(
+				"{:>36}: flagged {:5} of {:5} = {:5.1}%{allowed}",
+				r.set,
+				r.flagged,
+				r.n,
+				100.0 * r.flagged as f64 / r.n.max(1) as f64
+			);
+		}
+	}
+	println!(
+		"wrote {} and scope.json",
+		a.out
+			.join(veritas_classifier::authoring::SCOPE_HEAD_FILE)
+			.display()
+	);
 	Ok(())
 }
 

@@ -14,6 +14,16 @@ pub const HEAD_FILE: &str = "head.safetensors";
 pub const REASON_HEAD_FILE: &str = "reasons.safetensors";
 /// File name of the optional encoder adapter inside a model directory (see [`crate::adapter`]).
 pub const ADAPTER_FILE: &str = "adapter.safetensors";
+/// File name of the optional scope head inside a model directory (see [`FileRole::ScopeHead`]).
+pub const SCOPE_HEAD_FILE: &str = "scope.safetensors";
+
+/// The optional files of a model directory, with their file names, in the order a manifest
+/// lists them (after the required four).
+pub const OPTIONAL_FILES: [(FileRole, &str); 3] = [
+	(FileRole::ReasonHead, REASON_HEAD_FILE),
+	(FileRole::EncoderAdapter, ADAPTER_FILE),
+	(FileRole::ScopeHead, SCOPE_HEAD_FILE),
+];
 
 /// The non-file fields of a manifest.
 #[derive(Clone, Debug)]
@@ -98,17 +108,16 @@ pub fn write_head(path: &Path, weight: &[f32], bias: &[f32]) -> Result<()> {
 	std::fs::write(path, bytes).map_err(io(path))
 }
 
-/// Writes `dir/manifest.json` for the head(s) already in `dir` (`head.safetensors`, and
-/// `reasons.safetensors` when `reason_head`; `adapter.safetensors` when `adapter`), listing the base encoder files by the path
-/// `encoder_rel/<file>` (relative to `dir`, e.g. `../base/all-MiniLM-L6-v2`) with the digests
-/// of the files in `base_dir` (where they actually are).
+/// Writes `dir/manifest.json` for the files already in `dir` (`head.safetensors`, and the file
+/// of each role in `optional`, named as [`OPTIONAL_FILES`] says), listing the base encoder files
+/// by the path `encoder_rel/<file>` (relative to `dir`, e.g. `../base/all-MiniLM-L6-v2`) with
+/// the digests of the files in `base_dir` (where they actually are).
 pub fn write_manifest(
 	dir: &Path,
 	spec: &ModelSpec,
 	encoder_rel: &str,
 	base_dir: &Path,
-	reason_head: bool,
-	adapter: bool,
+	optional: &[FileRole],
 ) -> Result<Manifest> {
 	let enc = |role, name: &str| -> Result<FileEntry> {
 		Ok(FileEntry {
@@ -127,19 +136,14 @@ pub fn write_manifest(
 			sha256: sha256_file(&dir.join(HEAD_FILE))?,
 		},
 	];
-	if reason_head {
-		files.push(FileEntry {
-			role: FileRole::ReasonHead,
-			path: REASON_HEAD_FILE.into(),
-			sha256: sha256_file(&dir.join(REASON_HEAD_FILE))?,
-		});
-	}
-	if adapter {
-		files.push(FileEntry {
-			role: FileRole::EncoderAdapter,
-			path: ADAPTER_FILE.into(),
-			sha256: sha256_file(&dir.join(ADAPTER_FILE))?,
-		});
+	for (role, name) in OPTIONAL_FILES {
+		if optional.contains(&role) {
+			files.push(FileEntry {
+				role,
+				path: name.into(),
+				sha256: sha256_file(&dir.join(name))?,
+			});
+		}
 	}
 	let manifest = Manifest {
 		name: spec.name.clone(),
@@ -193,8 +197,9 @@ pub fn write_demo_model(
 		&pseudo_random(seed, n * HIDDEN, 0.5),
 		&pseudo_random(seed ^ 1, n, 0.1),
 	)?;
-	let reasons = !spec.reason_codes.is_empty();
-	if reasons {
+	let mut optional = Vec::new();
+	if !spec.reason_codes.is_empty() {
+		optional.push(FileRole::ReasonHead);
 		let r = spec.reason_codes.len();
 		write_head(
 			&dir.join(REASON_HEAD_FILE),
@@ -202,5 +207,5 @@ pub fn write_demo_model(
 			&pseudo_random(seed ^ 3, r, 0.1),
 		)?;
 	}
-	write_manifest(dir, spec, encoder_rel, base_dir, reasons, false)
+	write_manifest(dir, spec, encoder_rel, base_dir, &optional)
 }

@@ -21,7 +21,8 @@ pub struct Flags {
 	pub empty: bool,
 	/// The manifest's input guard finds the text unfit to judge (too few English words, mostly
 	/// another language, or longer than `max_len` when the guard says so; see
-	/// [`crate::guard`]); the result abstains.
+	/// [`crate::guard`]), or its scope head finds that it says nothing the model can judge
+	/// ([`Engine::no_signal`]); the result abstains.
 	pub out_of_scope: bool,
 }
 
@@ -64,6 +65,9 @@ impl From<Classification> for veritas_classifier_interface::Classification {
 		}
 	}
 }
+
+/// Rows of a scope head (manifest `scope_head`): `in_scope`, `no_signal`.
+pub const SCOPE_OUTPUTS: usize = 2;
 
 /// A linear layer `logits = W x + b` read from safetensors (`weight` `[out, in]`, `bias` `[out]`,
 /// both F32).
@@ -173,6 +177,8 @@ pub struct Engine {
 	manifest: Manifest,
 	head: LinearHead,
 	reason_head: Option<LinearHead>,
+	/// Rows `in_scope`, `no_signal` (manifest `scope_head`).
+	scope_head: Option<LinearHead>,
 	/// Per label, the reason codes it may carry.
 	allowed_reasons: Vec<Vec<bool>>,
 	guard: Option<Guard>,
@@ -282,6 +288,10 @@ impl Engine {
 			)?),
 			None => None,
 		};
+		let scope_head = match files.get(&FileRole::ScopeHead) {
+			Some((sb, sp)) => Some(LinearHead::from_safetensors(sb, sp, SCOPE_OUTPUTS, hidden)?),
+			None => None,
+		};
 		let positive = manifest.positive_index();
 		let guard = manifest
 			.input_guard
@@ -293,6 +303,7 @@ impl Engine {
 			manifest,
 			head,
 			reason_head,
+			scope_head,
 			model_hash,
 			positive,
 			model_dir: dir.into(),
@@ -330,6 +341,23 @@ impl Engine {
 		self.guard
 			.as_ref()
 			.is_some_and(|g| g.out_of_scope(input, truncated))
+	}
+
+	/// Whether the scope head (manifest `scope_head`) finds that the text of this pooled
+	/// embedding says nothing the model can judge: its `no_signal` logit exceeds its `in_scope`
+	/// one. `false` without a scope head. Such a text is flagged out of scope and abstains, as
+	/// one the input guard refuses.
+	pub fn no_signal(&self, embedding: &[f32]) -> bool {
+		self.scope_logit(embedding).is_some_and(|z| z > 0.0)
+	}
+
+	/// The scope head's `no_signal` logit minus its `in_scope` logit (`None` without a scope
+	/// head): [`Engine::no_signal`] is `z > 0`.
+	pub fn scope_logit(&self, embedding: &[f32]) -> Option<f64> {
+		self.scope_head.as_ref().map(|h| {
+			let l = h.logits(embedding);
+			l[1] - l[0]
+		})
 	}
 
 	/// Classifies UTF-8 texts; one result per text, in order.
@@ -417,6 +445,7 @@ impl Engine {
 			c.label = label;
 			c.score = score;
 			c.reason = reason;
+			c.flags.out_of_scope |= self.no_signal(emb);
 			c.abstain = c.flags.out_of_scope
 				|| score.abs_diff(self.manifest.threshold) < self.manifest.abstain_margin;
 		}

@@ -44,7 +44,7 @@ pub mod quant;
 pub use encoder::{
 	Backend, DeviceKind, Encoder, EncoderFiles, EngineOptions, ThreadMain, ThreadWrapper, Tokenized,
 };
-pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead};
+pub use engine::{softmax, Classification, Classifier, Engine, Flags, LinearHead, SCOPE_OUTPUTS};
 pub use error::{EngineError, Result};
 pub use guard::{Guard, InputGuard};
 pub use kernels::Isa;

@@ -29,7 +29,9 @@
 //! Optional fields: `input` (`memo` or `text`), `reasons_by_label` (which reason codes each label
 //! may carry), `input_guard` (which texts the model does not judge, [`crate::guard`]) and
 //! `precision` (`f32` or `int8`: the arithmetic the model is defined in); each is omitted when
-//! absent, so a manifest without it keeps its bytes and its hash.
+//! absent, so a manifest without it keeps its bytes and its hash. Optional files: a
+//! `reason_head`, an `encoder_adapter` ([`crate::adapter`]) and a `scope_head` (which memos say
+//! nothing the model can judge, [`FileRole::ScopeHead`]).
 //!
 //! ## Model hash
 //!
@@ -77,6 +79,12 @@ pub enum FileRole {
 	/// Optional patch of the base encoder's weights (low-rank updates and replaced tensors; see
 	/// [`crate::adapter`]). Lives in the model directory, never redirected with `base_dir`.
 	EncoderAdapter,
+	/// Optional scope head: `weight` `[2, hidden]`, `bias` `[2]`, rows `in_scope` and
+	/// `no_signal`, on the same pooled embedding as the task head. A text whose `no_signal`
+	/// logit exceeds its `in_scope` logit says nothing the model can judge: it is flagged out of
+	/// scope and abstains, like a text the `input_guard` refuses (see
+	/// [`crate::Engine::no_signal`]).
+	ScopeHead,
 }
 
 impl FileRole {
@@ -226,8 +234,8 @@ impl Manifest {
 	/// Rules: non-empty name; 2..=255 unique non-empty labels; `positive_label` among them; at
 	/// most 256 unique reason codes; `threshold` and `abstain_margin` <= 10000; `max_len` in
 	/// 3..=512; exactly one file of each required role (encoder_config, encoder_weights,
-	/// tokenizer, head), at most one reason_head and at most one encoder_adapter; a reason head needs at least one reason
-	/// code; every path relative, non-empty, unique, without `.`-only components; every sha256
+	/// tokenizer, head), at most one each of reason_head, encoder_adapter and scope_head; a
+	/// reason head needs at least one reason code; every path relative, non-empty, unique, without `.`-only components; every sha256
 	/// 64 lowercase hex digits.
 	pub fn validate(&self) -> Result<()> {
 		let bad = |m: String| Err(EngineError::InvalidManifest(m));
@@ -293,6 +301,7 @@ impl Manifest {
 		for (role, name) in [
 			(FileRole::ReasonHead, "reason_head"),
 			(FileRole::EncoderAdapter, "encoder_adapter"),
+			(FileRole::ScopeHead, "scope_head"),
 		] {
 			let n = self.files.iter().filter(|f| f.role == role).count();
 			if n > 1 {

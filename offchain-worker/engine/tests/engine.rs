@@ -409,7 +409,7 @@ fn error_corrupt_encoder_weights() {
 		&[0.0; 2],
 	)
 	.unwrap();
-	write_manifest(dir.path(), &spec(), "../base", base.path(), false, false).unwrap();
+	write_manifest(dir.path(), &spec(), "../base", base.path(), &[]).unwrap();
 	let e = Engine::load(
 		dir.path(),
 		EngineOptions {
@@ -737,4 +737,94 @@ fn a_model_pinned_to_int8_runs_int8_whatever_the_node_asks() {
 		matches!(&e, EngineError::ManifestParse { reason, .. } if reason.contains("int8")),
 		"{e}"
 	);
+}
+
+#[test]
+fn a_scope_head_abstains_where_its_no_signal_row_wins_and_changes_nothing_else() {
+	use veritas_classifier::authoring::SCOPE_HEAD_FILE;
+	use veritas_classifier::FileRole;
+	let spec = ModelSpec {
+		// No abstain band: every abstention below is the scope head's.
+		abstain_margin: 0,
+		..spec()
+	};
+	let dir = demo_model("scope", &spec, 11);
+	let plain = Engine::load(dir.path(), opts()).expect("load without scope head");
+	let texts = corpus(24);
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	let before = plain.classify(&refs).expect("classify");
+	let embs = plain.embed(&refs).expect("embed");
+	// A no_signal row along the first text's embedding, its bias halfway along the texts'
+	// projections: about half the texts are flagged, the first among them.
+	let w: Vec<f32> = embs[0].clone();
+	let mut proj: Vec<f64> = embs
+		.iter()
+		.map(|e| w.iter().zip(e).map(|(&a, &b)| a as f64 * b as f64).sum())
+		.collect();
+	proj.sort_by(f64::total_cmp);
+	let bias = -((proj[11] + proj[12]) / 2.0) as f32;
+	let mut weight = vec![0.0f32; w.len()];
+	weight.extend_from_slice(&w);
+	write_head(&dir.path().join(SCOPE_HEAD_FILE), &weight, &[0.0, bias]).expect("scope head");
+	write_manifest(
+		dir.path(),
+		&spec,
+		"../base/all-MiniLM-L6-v2",
+		&base_dir(),
+		&[FileRole::ScopeHead],
+	)
+	.expect("manifest");
+	let scoped = Engine::load(dir.path(), opts()).expect("load with scope head");
+	assert_ne!(scoped.model_hash(), plain.model_hash());
+	let after = scoped.classify(&refs).expect("classify");
+	let bits = veritas_classifier::interface::flags::OUT_OF_SCOPE;
+	let mut flagged = 0;
+	for ((b, a), e) in before.iter().zip(&after).zip(&embs) {
+		let z = scoped.scope_logit(e).expect("a scope head");
+		assert_eq!(a.flags.out_of_scope, z > 0.0);
+		assert_eq!(scoped.no_signal(e), z > 0.0);
+		// The label head is untouched: same label, score and reason either way.
+		assert_eq!((a.label, a.score, a.reason), (b.label, b.score, b.reason));
+		if z > 0.0 {
+			flagged += 1;
+			assert!(a.abstain);
+			assert_eq!(a.flags.bits() & bits, bits);
+		} else {
+			assert_eq!(a, b);
+		}
+	}
+	assert_eq!(flagged, 12);
+	assert!(after[0].flags.out_of_scope);
+	assert!(plain.scope_logit(&embs[0]).is_none() && !plain.no_signal(&embs[0]));
+
+	// A scope head must have two rows of the encoder's width.
+	write_head(
+		&dir.path().join(SCOPE_HEAD_FILE),
+		&vec![0.1; 3 * w.len()],
+		&[0.0; 3],
+	)
+	.expect("three rows");
+	write_manifest(
+		dir.path(),
+		&spec,
+		"../base/all-MiniLM-L6-v2",
+		&base_dir(),
+		&[FileRole::ScopeHead],
+	)
+	.expect("manifest");
+	assert!(matches!(
+		load_err(dir.path()),
+		EngineError::HeadMismatch { .. }
+	));
+	// And a manifest names at most one.
+	edit_manifest(dir.path(), |m| {
+		let files = m["files"].as_array_mut().expect("files");
+		let mut twin = files.last().expect("scope entry").clone();
+		twin["path"] = "scope2.safetensors".into();
+		files.push(twin);
+	});
+	assert!(matches!(
+		load_err(dir.path()),
+		EngineError::InvalidManifest(_)
+	));
 }

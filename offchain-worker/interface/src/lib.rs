@@ -63,8 +63,9 @@ pub mod flags {
 	/// Such a text gets a defined result: label 0, score 0, reason 0, `abstain = true`.
 	pub const EMPTY: u8 = 0b0000_0100;
 	/// The model's input guard finds the text unfit to judge (too few English words, mostly
-	/// another language, or longer than the model reads when the guard says so): the result
-	/// abstains, and a validator votes `Abstain` whatever the score.
+	/// another language, or longer than the model reads when the guard says so), or its scope
+	/// head finds that the text says nothing the model can judge: the result abstains, and a
+	/// validator votes `Abstain` whatever the score.
 	pub const OUT_OF_SCOPE: u8 = 0b0000_1000;
 }
 
