@@ -564,7 +564,7 @@ mod tests {
 		);
 		// Ties: three memos share the top logit and only two may go, so none goes.
 		let tied = vec![3.0, 3.0, 3.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
-		let cut = budget_cut(&[tied.clone()], 0.2).unwrap();
+		let cut = budget_cut(std::slice::from_ref(&tied), 0.2).unwrap();
 		assert_eq!(tied.iter().filter(|&&z| z > cut).count(), 0);
 		assert!(budget_cut(&[], 0.02).is_err());
 		assert!(budget_cut(&[vec![]], 0.02).is_err());

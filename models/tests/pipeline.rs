@@ -5,7 +5,9 @@
 //! Needs the base encoder (`models/fetch-base.sh`); fails (never skips) without it.
 
 use std::path::{Path, PathBuf};
-use veritas_classifier::authoring::{ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE};
+use veritas_classifier::authoring::{
+	ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE, SCOPE_HEAD_FILE,
+};
 use veritas_classifier::{Encoder, Engine, EngineError, EngineOptions, InputScope, Manifest};
 use veritas_models::data::{reason_codes, LABELS};
 use veritas_models::embed::{base_fingerprint, cache_key, cache_path, embed_cached};
@@ -624,6 +626,83 @@ fn spec_of(m: &Manifest) -> ModelSpec {
 	}
 }
 
+/// `export --from … --scope-head`: the given scope head replaces the source's and decides which
+/// memos abstain as out of scope; the label scores stay the source's; a file that is not a scope
+/// head of the model is refused.
+#[test]
+fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
+	use veritas_models::scope::ScopeHead;
+	let base = base();
+	let from = published_dir();
+	let source = load(&from, &base).expect("the published model loads");
+	let dim = source.encoder().hidden_size();
+	let rel = "../base/all-MiniLM-L6-v2";
+	let dir = scratch("scope-copy");
+	let texts = [
+		"as discussed",
+		"rent for May, flat 4B",
+		"pay the ransom in 24h or we publish your files",
+	];
+	let before = source.classify(&texts).expect("classify");
+	assert!(
+		before[0].flags.out_of_scope,
+		"the published scope head takes \"as discussed\" out"
+	);
+	assert!(!before[1].flags.out_of_scope && !before[2].flags.out_of_scope);
+	for (bias, name) in [(1.0f32, "all"), (-1.0, "none")] {
+		let head = ScopeHead {
+			weight: vec![0.0; dim],
+			bias,
+		};
+		let file = dir.join(format!("{name}.safetensors"));
+		head.write(&file).expect("write the scope head");
+		let out = dir.join(name);
+		let mut spec = spec_of(source.manifest());
+		spec.name = format!("scope-{name}");
+		reexport_model(&from, &out, &spec, rel, &base, None, Some(&file)).expect("re-export");
+		assert_eq!(
+			std::fs::read(out.join(SCOPE_HEAD_FILE)).expect("copied"),
+			std::fs::read(&file).expect("file")
+		);
+		let copy = load(&out, &base).expect("the copy loads");
+		let after = copy.classify(&texts).expect("classify");
+		for (b, a) in before.iter().zip(&after) {
+			assert_eq!((a.label, a.score, a.reason), (b.label, b.score, b.reason));
+			assert_eq!(a.flags.out_of_scope, bias > 0.0);
+		}
+		if bias > 0.0 {
+			assert!(after.iter().all(|c| c.abstain));
+		} else {
+			// Without the published head's verdict, "as discussed" is judged: v10 rejected it.
+			assert!(!after[0].abstain && after[0].score > 5000, "{:?}", after[0]);
+		}
+	}
+	// Three rows, or the wrong width, is not a scope head of this model.
+	for (rows, width) in [(3usize, dim), (2, dim - 1)] {
+		let file = dir.join("bad.safetensors");
+		veritas_classifier::authoring::write_head(
+			&file,
+			&vec![0.1; rows * width],
+			&vec![0.0; rows],
+		)
+		.expect("write");
+		let mut spec = spec_of(source.manifest());
+		spec.name = "scope-bad".into();
+		let err = reexport_model(
+			&from,
+			&dir.join("bad"),
+			&spec,
+			rel,
+			&base,
+			None,
+			Some(&file),
+		)
+		.expect_err("not a scope head");
+		assert!(format!("{err:#}").contains("not a scope head"), "{err:#}");
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `export --from`: the published model's weights under a new operating point give the same
 /// scores, decided by the new threshold and margin, under a new hash; its files are copied byte
 /// for byte, and the source folder is never written.
@@ -638,9 +717,9 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 	spec.abstain_margin = 5000;
 	let out = scratch("reexport");
 	let rel = "../base/all-MiniLM-L6-v2";
-	let hash = reexport_model(&from, &out, &spec, rel, &base, None).expect("re-export");
+	let hash = reexport_model(&from, &out, &spec, rel, &base, None, None).expect("re-export");
 	assert_ne!(hash, source.model_hash());
-	for f in [HEAD_FILE, REASON_HEAD_FILE, ADAPTER_FILE] {
+	for f in [HEAD_FILE, REASON_HEAD_FILE, ADAPTER_FILE, SCOPE_HEAD_FILE] {
 		assert_eq!(
 			std::fs::read(out.join(f)).expect("copied"),
 			std::fs::read(from.join(f)).expect("source"),
@@ -678,17 +757,34 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 	// over the source (here the re-exported copy, never the published folder).
 	let mut other = spec.clone();
 	other.reason_codes.pop();
-	let err = reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base, None)
-		.expect_err("other reason codes");
+	let err = reexport_model(
+		&out,
+		&scratch("reexport-bad"),
+		&other,
+		rel,
+		&base,
+		None,
+		None,
+	)
+	.expect_err("other reason codes");
 	assert!(err.to_string().contains("reason codes"), "{err}");
 	let mut other = spec.clone();
 	other.positive_label = other.labels[0].clone();
-	assert!(reexport_model(&out, &scratch("reexport-bad"), &other, rel, &base, None).is_err());
+	assert!(reexport_model(
+		&out,
+		&scratch("reexport-bad"),
+		&other,
+		rel,
+		&base,
+		None,
+		None
+	)
+	.is_err());
 	let before: Vec<Vec<u8>> = [MANIFEST, HEAD_FILE]
 		.iter()
 		.map(|f| std::fs::read(out.join(f)).expect("source file"))
 		.collect();
-	let err = reexport_model(&out, &out, &spec, rel, &base, None).expect_err("onto itself");
+	let err = reexport_model(&out, &out, &spec, rel, &base, None, None).expect_err("onto itself");
 	assert!(err.to_string().contains("another folder"), "{err}");
 	for (f, bytes) in [MANIFEST, HEAD_FILE].iter().zip(&before) {
 		assert_eq!(
@@ -714,11 +810,11 @@ fn a_temperature_spreads_the_scores_and_keeps_their_order() {
 	spec.threshold = 5000;
 	let rel = "../base/all-MiniLM-L6-v2";
 	let from = scratch("over-sure");
-	reexport_model(&published, &from, &spec, rel, &base, Some(0.25)).expect("sharpen");
+	reexport_model(&published, &from, &spec, rel, &base, Some(0.25), None).expect("sharpen");
 	let source = load(&from, &base).expect("the over-sure copy loads");
 	spec.name = "tempered".into();
 	let out = scratch("tempered");
-	reexport_model(&from, &out, &spec, rel, &base, Some(3.0)).expect("re-export");
+	reexport_model(&from, &out, &spec, rel, &base, Some(3.0), None).expect("re-export");
 	for f in [REASON_HEAD_FILE, ADAPTER_FILE] {
 		assert_eq!(
 			std::fs::read(out.join(f)).expect("copied"),
@@ -768,7 +864,8 @@ fn a_temperature_spreads_the_scores_and_keeps_their_order() {
 		&spec,
 		rel,
 		&base,
-		Some(0.0)
+		Some(0.0),
+		None
 	)
 	.is_err());
 	let _ = std::fs::remove_dir_all(&out);
@@ -777,10 +874,10 @@ fn a_temperature_spreads_the_scores_and_keeps_their_order() {
 
 /// `compare`: the published model against a copy of itself that never abstains by margin, on a
 /// hand-written dev set. Each is voted at its own point (the copy's band is gone, so only the
-/// guard's out-of-scope memos abstain), the baseline's outcomes are the ones `eval` reports, and
+/// memos out of scope, by the guard or the scope head, abstain), the baseline's outcomes are the ones `eval` reports, and
 /// the difference is the copy's cost minus the baseline's, inside its bootstrap interval. On
-/// no-signal memos (`ood-dev-v1`) the copy abstains only where the guard holds a memo out of
-/// scope, so never on more memos than the published model.
+/// no-signal memos (`ood-dev-v1`) the copy abstains only where the guard or the scope head holds
+/// a memo out of scope, so never on more memos than the published model.
 #[test]
 fn compare_votes_each_model_at_its_own_point() {
 	use veritas_models::evaluate::{compare_models, eval_dev, EvalPaths, EvalSet};
@@ -797,6 +894,7 @@ fn compare_votes_each_model_at_its_own_point() {
 		&spec,
 		"../base/all-MiniLM-L6-v2",
 		&base,
+		None,
 		None,
 	)
 	.expect("re-export");

@@ -17,8 +17,10 @@ import { logLines, publishedModel, publishedModelDir, rpc, startNode, submit, wa
 const VRT = 1_000_000_000_000n;
 
 // Memos and record texts, and what each should end as with the published model: the clear ones
-// decided, and one ordinary invoice inside its abstain band (veritas-screen-v10 scores it 164;
-// it approves at 50 or less), which a lone validator's abstention makes Undecided at once.
+// decided, one ordinary invoice inside its abstain band (veritas-screen-v14 scores it 164; it
+// approves at 50 or less), and a memo that says nothing ("as discussed": v10, without a scope
+// head, rejected it at 9240), which the scope head takes out of scope; a lone validator's
+// abstention makes those two Undecided at once.
 const CASES = [
   { kind: 'transfer', text: 'rent for May, flat 4B', expect: 'Approve' },
   { kind: 'transfer', text: 'salary November, ACME Ltd payroll', expect: 'Approve' },
@@ -27,6 +29,7 @@ const CASES = [
   { kind: 'transfer', text: 'you won the lottery! send gift card codes now to claim your prize', expect: 'Reject' },
   { kind: 'record', text: 'invoice 4411 for 40 boxes of printer paper, delivered to warehouse 7', expect: 'Undecided' },
   { kind: 'record', text: 'bribe for the customs officer so the container clears without inspection', expect: 'Reject' },
+  { kind: 'transfer', text: 'as discussed', expect: 'Undecided' },
 ];
 
 async function connect(node) {
