@@ -108,6 +108,9 @@ pub enum EvalSet {
 	/// The third sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTestV3,
+	/// The fourth sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTestV4,
 }
 
 impl EvalSet {
@@ -146,6 +149,7 @@ impl EvalSet {
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 			EvalSet::SealedTestV3 => "sealed_test_v3",
+			EvalSet::SealedTestV4 => "sealed_test_v4",
 		}
 	}
 
@@ -158,17 +162,21 @@ impl EvalSet {
 			EvalSet::VoicesDev => models.join(VOICES_DEV),
 			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
 			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
-			EvalSet::SealedTest | EvalSet::SealedTestV2 | EvalSet::SealedTestV3 => models
+			EvalSet::SealedTest
+			| EvalSet::SealedTestV2
+			| EvalSet::SealedTestV3
+			| EvalSet::SealedTestV4 => models
 				.join(self.sealed_dir().unwrap_or_default())
 				.join("test.jsonl"),
 		}
 	}
 
 	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
-	pub const SEALED: [EvalSet; 3] = [
+	pub const SEALED: [EvalSet; 4] = [
 		EvalSet::SealedTest,
 		EvalSet::SealedTestV2,
 		EvalSet::SealedTestV3,
+		EvalSet::SealedTestV4,
 	];
 
 	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
@@ -177,6 +185,7 @@ impl EvalSet {
 			EvalSet::SealedTest => Some(sealed::SEALED_DIRS[0]),
 			EvalSet::SealedTestV2 => Some(sealed::SEALED_DIRS[1]),
 			EvalSet::SealedTestV3 => Some(sealed::SEALED_DIRS[2]),
+			EvalSet::SealedTestV4 => Some(sealed::SEALED_DIRS[3]),
 			_ => None,
 		}
 	}
@@ -238,6 +247,20 @@ pub struct OodInput {
 	pub kind: String,
 }
 
+/// The no-signal dev sets ([`NOSIGNAL_DEV`]) under `models`, each with its parts joined.
+pub fn read_nosignal_dev(models: &Path) -> Result<Vec<(&'static str, Vec<OodInput>)>> {
+	NOSIGNAL_DEV
+		.iter()
+		.map(|(name, parts)| {
+			let mut memos = Vec::new();
+			for part in parts {
+				memos.extend(read_ood(&models.join(part))?);
+			}
+			Ok((*name, memos))
+		})
+		.collect()
+}
+
 /// Reads out-of-distribution inputs (JSON lines).
 pub fn read_ood(path: &Path) -> Result<Vec<OodInput>> {
 	let text =
@@ -254,7 +277,7 @@ pub fn read_ood(path: &Path) -> Result<Vec<OodInput>> {
 /// What the model does with one kind of out-of-distribution input.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct OodRow {
-	/// Set (`ood_dev`, `nosignal_dev`, `nosignal_dev_v2` or `<sealed set>_ood`).
+	/// Set (`ood_dev`, a name of [`NOSIGNAL_DEV`] or `<sealed set>_ood`).
 	pub set: String,
 	/// Kind.
 	pub kind: String,
@@ -266,7 +289,7 @@ pub struct OodRow {
 	pub reject: usize,
 	/// Abstained on.
 	pub abstain: usize,
-	/// Of those, out of scope by the input guard.
+	/// Of those, out of scope by the input guard or the scope head.
 	pub out_of_scope: usize,
 	/// Cut at `max_len`.
 	pub truncated: usize,
@@ -498,11 +521,7 @@ pub fn eval_dev(
 	let (scored, errors) = score_sets(&engine, paths, wanted)?;
 	let ood_path = paths.models.join(OOD_DEV);
 	let mut ood = ood_rows(&engine, "ood_dev", &read_ood(&ood_path)?)?;
-	for (name, parts) in NOSIGNAL_DEV {
-		let mut quiet = Vec::new();
-		for part in parts {
-			quiet.extend(read_ood(&paths.models.join(part))?);
-		}
+	for (name, quiet) in read_nosignal_dev(&paths.models)? {
 		ood.extend(ood_rows(&engine, name, &quiet)?);
 	}
 	print_ood(&ood);
@@ -703,6 +722,9 @@ struct DevMemo {
 	truncated: bool,
 	/// Out of scope by the model's own manifest guard or scope head (or empty).
 	own_out_of_scope: bool,
+	/// Out of scope by the model's scope head: the point is chosen with it applied, as
+	/// validators run the model.
+	no_signal: bool,
 }
 
 /// What `operating-point` found.
@@ -843,13 +865,15 @@ pub fn operating_point(
 					score,
 					out_of_scope: false,
 				};
+				let no_signal = !t.empty && engine.no_signal(emb);
 				DevMemo {
 					scored,
 					words: counter.count(input),
 					truncated: t.truncated,
 					own_out_of_scope: t.empty
 						|| engine.out_of_scope(input, t.truncated)
-						|| engine.no_signal(emb),
+						|| no_signal,
+					no_signal,
 				}
 			})
 			.collect();
@@ -916,7 +940,8 @@ pub fn operating_point(
 						&r.words,
 						guard.min_words,
 						guard.min_english_permille,
-					) || (guard.truncated && r.truncated),
+					) || (guard.truncated && r.truncated)
+						|| r.no_signal,
 					..r.scored
 				})
 				.collect();
@@ -1079,12 +1104,7 @@ pub fn compare_models(
 		bail!("nothing to compare on: name dev sets (--sets) or no-signal files (--no-signal)");
 	}
 	for path in no_signal {
-		if sealed::in_a_sealed_set(path, &paths.models) {
-			bail!(
-				"{} is in a sealed set: only `eval --test` scores it",
-				path.display()
-			);
-		}
+		sealed::refuse(path, &paths.models, "only `eval --test` scores it")?;
 	}
 	for (i, set) in sets.iter().enumerate() {
 		if set.sealed_dir().is_some() {
@@ -1279,6 +1299,10 @@ mod tests {
 		assert_eq!(
 			EvalSet::SealedTestV3.path(data, models),
 			models.join("data/sealed-test-v3/test.jsonl")
+		);
+		assert_eq!(
+			EvalSet::SealedTestV4.path(data, models),
+			models.join("data/sealed-test-v4/test.jsonl")
 		);
 		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDevV2.lists_errors());
 		assert!(EvalSet::SEALED.iter().all(|s| !s.lists_errors()));

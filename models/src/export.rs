@@ -1,6 +1,8 @@
 //! Checkpoints of trained heads and export of a model directory the engine loads.
 
 use crate::calibrate;
+use crate::evaluate::engine_fingerprint;
+use crate::scope::ScopeSummary;
 use crate::train::Heads;
 use anyhow::{bail, Context, Result};
 use safetensors::tensor::TensorView;
@@ -8,8 +10,8 @@ use safetensors::{Dtype, SafeTensors};
 use std::collections::HashMap;
 use std::path::Path;
 use veritas_classifier::authoring::{
-	write_head, write_manifest, ModelSpec, ADAPTER_FILE, HEAD_FILE, REASON_HEAD_FILE,
-	SCOPE_HEAD_FILE,
+	write_head, write_manifest, ModelSpec, ADAPTER_FILE, HEAD_FILE, OPTIONAL_FILES,
+	REASON_HEAD_FILE, SCOPE_HEAD_FILE,
 };
 use veritas_classifier::{Engine, EngineOptions, FileRole, LinearHead, Manifest, SCOPE_OUTPUTS};
 
@@ -147,12 +149,50 @@ pub fn export_model(
 			.with_context(|| format!("removing the stale {}", adapter_dst.display()))?,
 		None => {},
 	}
+	// A trained run has no scope head: one left from an earlier export is stale.
+	let stale_scope = out_dir.join(SCOPE_HEAD_FILE);
+	if stale_scope.exists() {
+		std::fs::remove_file(&stale_scope)
+			.with_context(|| format!("removing the stale {}", stale_scope.display()))?;
+	}
 	let mut optional = vec![FileRole::ReasonHead];
 	if adapter.is_some() {
 		optional.push(FileRole::EncoderAdapter);
 	}
 	write_manifest(out_dir, spec, encoder_rel, base_dir, &optional)?;
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
+}
+
+/// The bytes of the scope head file `src` after checking that it fits `model`: two rows of its
+/// encoder's width, and, when `scope.json` from `scope-head` lies beside it, fitted on the
+/// embeddings of the same encoder.
+fn check_scope_head(model: &Engine, src: &Path) -> Result<Vec<u8>> {
+	let bytes = std::fs::read(src).with_context(|| format!("reading {}", src.display()))?;
+	let width = model.encoder().hidden_size();
+	LinearHead::from_safetensors(&bytes, src, SCOPE_OUTPUTS, width).with_context(|| {
+		format!(
+			"{} is not a scope head of {SCOPE_OUTPUTS} rows of width {width}",
+			src.display()
+		)
+	})?;
+	let summary = src.with_file_name("scope.json");
+	if summary.is_file() {
+		let text = std::fs::read_to_string(&summary)
+			.with_context(|| format!("reading {}", summary.display()))?;
+		let fit: ScopeSummary = serde_json::from_str(&text)
+			.with_context(|| format!("parsing {}", summary.display()))?;
+		let ours = engine_fingerprint(model)?;
+		if !fit.encoder_fingerprint.is_empty() && fit.encoder_fingerprint != ours {
+			bail!(
+				"{} was fitted on the embeddings of {} ({}), whose encoder is not this model's: \
+				 fit a scope head for this model with `scope-head`",
+				src.display(),
+				fit.model,
+				fit.model_hash
+			);
+		}
+	}
+	Ok(bytes)
 }
 
 /// Exports the trained files of the model in `from` under a new manifest: its heads and encoder
@@ -201,6 +241,11 @@ pub fn reexport_model(
 			from.display()
 		);
 	}
+	// A given scope head is checked before anything is written.
+	let scope_bytes = match scope_head {
+		Some(src) => Some(check_scope_head(&source, src)?),
+		None => None,
+	};
 	std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
 	let copied = |role: FileRole, name: &str| -> Result<bool> {
 		let dst = out_dir.join(name);
@@ -231,32 +276,19 @@ pub fn reexport_model(
 		},
 	}
 	let mut optional = Vec::new();
-	for (role, name) in [
-		(FileRole::ReasonHead, REASON_HEAD_FILE),
-		(FileRole::EncoderAdapter, ADAPTER_FILE),
-	] {
-		if copied(role, name)? {
+	for (role, name) in OPTIONAL_FILES {
+		let present = match (role, &scope_bytes) {
+			(FileRole::ScopeHead, Some(bytes)) => {
+				let dst = out_dir.join(name);
+				std::fs::write(&dst, bytes)
+					.with_context(|| format!("writing {}", dst.display()))?;
+				true
+			},
+			_ => copied(role, name)?,
+		};
+		if present {
 			optional.push(role);
 		}
-	}
-	let has_scope = match scope_head {
-		Some(src) => {
-			let bytes = std::fs::read(src).with_context(|| format!("reading {}", src.display()))?;
-			LinearHead::from_safetensors(
-				&bytes,
-				src,
-				SCOPE_OUTPUTS,
-				source.encoder().hidden_size(),
-			)
-			.with_context(|| format!("{} is not a scope head of this model", src.display()))?;
-			let dst = out_dir.join(SCOPE_HEAD_FILE);
-			std::fs::write(&dst, &bytes).with_context(|| format!("writing {}", dst.display()))?;
-			true
-		},
-		None => copied(FileRole::ScopeHead, SCOPE_HEAD_FILE)?,
-	};
-	if has_scope {
-		optional.push(FileRole::ScopeHead);
 	}
 	write_manifest(out_dir, spec, encoder_rel, base_dir, &optional)?;
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)

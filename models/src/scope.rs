@@ -20,12 +20,12 @@
 use crate::data::{self, Example};
 use crate::embed::embed_cached;
 use crate::evaluate::{
-	costed_set, engine_fingerprint, model_inputs, read_ood, EvalPaths, EvalSet, NOSIGNAL_DEV,
+	costed_set, engine_fingerprint, model_inputs, read_nosignal_dev, read_ood, EvalPaths, EvalSet,
 	OOD_DEV,
 };
 use crate::sealed;
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use veritas_classifier::authoring::write_head;
 
@@ -74,7 +74,7 @@ fn solve_spd(a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
 			if i == j {
 				let d = aij - dot;
 				if d <= 0.0 || !d.is_finite() {
-					bail!("the Hessian is not positive definite (a zero-variance feature?)");
+					bail!("the Hessian is not positive definite (non-finite values in the fit)");
 				}
 				l[i * n + i] = d.sqrt();
 			} else {
@@ -98,7 +98,7 @@ fn solve_spd(a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
 /// Fits `P(no signal | x) = σ(w·x + b)`: `no_signal` memos are the positives, `in_scope` the
 /// negatives, each class weighing half of the loss whatever its size; `l2` is the ridge on the
 /// weights of the standardised features (not on the bias); `steps` damped Newton steps
-/// (halving the step until the loss falls), fewer when the gradient vanishes.
+/// (halving the step until the loss falls), fewer when no step lowers the loss any more.
 pub fn fit(
 	no_signal: &[Vec<f32>],
 	in_scope: &[Vec<f32>],
@@ -108,9 +108,7 @@ pub fn fit(
 	if no_signal.is_empty() || in_scope.is_empty() {
 		bail!("the scope head needs memos of both kinds (no signal and in scope)");
 	}
-	if !(l2 > 0.0 && l2.is_finite()) {
-		bail!("the L2 weight must be a positive number, not {l2}");
-	}
+	check_settings(l2, steps, 0.0)?;
 	let dim = no_signal[0].len();
 	let all = || no_signal.iter().chain(in_scope);
 	if dim == 0 || all().any(|x| x.len() != dim || x.iter().any(|v| !v.is_finite())) {
@@ -188,7 +186,7 @@ pub fn fit(
 		}
 		let delta = solve_spd(&hess, &grad)?;
 		let mut step = 1.0;
-		loop {
+		let moved = loop {
 			let next: Vec<f64> = theta
 				.iter()
 				.zip(&delta)
@@ -198,12 +196,15 @@ pub fn fit(
 			if l <= current {
 				theta = next;
 				current = l;
-				break;
+				break true;
 			}
 			step /= 2.0;
 			if step < 1e-10 {
-				break;
+				break false;
 			}
+		};
+		if !moved {
+			break;
 		}
 	}
 	let weight: Vec<f64> = (0..dim).map(|j| theta[j] / sd[j]).collect();
@@ -215,14 +216,32 @@ pub fn fit(
 	})
 }
 
-/// The cut `t` for which `logit > t` flags at most `⌊max_flagged · n⌋` memos of every set
-/// (`logits` per set), as low as that allows (so it flags as many memos elsewhere as it can).
-/// It lies halfway between the last memo it may flag and the first it may not, of the set
-/// that binds, so that rounding the bias to f32 moves no memo across it.
-pub fn budget_cut(logits: &[Vec<f64>], max_flagged: f64) -> Result<f64> {
+/// Checks the fit's settings: a positive, finite ridge weight, at least one Newton step and a
+/// budget share in [0, 1).
+pub fn check_settings(l2: f64, steps: usize, max_flagged: f64) -> Result<()> {
+	if !(l2 > 0.0 && l2.is_finite()) {
+		bail!("the L2 weight must be a positive number, not {l2}");
+	}
+	if steps == 0 {
+		bail!("the fit needs at least one Newton step");
+	}
 	if !(0.0..1.0).contains(&max_flagged) {
 		bail!("the share of flagged memos must lie in [0, 1), not {max_flagged}");
 	}
+	Ok(())
+}
+
+/// The most memos of a set of `n` the head may flag: `⌊max_flagged · n⌋`.
+pub fn allowed(max_flagged: f64, n: usize) -> usize {
+	(max_flagged * n as f64).floor() as usize
+}
+
+/// The cut `t` for which `logit > t` flags at most [`allowed`] memos of every set (`logits`
+/// per set), as low as that allows (so it flags as many memos elsewhere as it can). It lies
+/// halfway between the last memo it may flag and the first it may not, of the set that binds,
+/// so that rounding the bias to f32 moves no memo across it.
+pub fn budget_cut(logits: &[Vec<f64>], max_flagged: f64) -> Result<f64> {
+	check_settings(1.0, 1, max_flagged)?;
 	if logits.is_empty() || logits.iter().any(|s| s.is_empty()) {
 		bail!("the budget needs at least one set, none empty");
 	}
@@ -233,23 +252,15 @@ pub fn budget_cut(logits: &[Vec<f64>], max_flagged: f64) -> Result<f64> {
 			bail!("a logit is not finite");
 		}
 		z.sort_by(|a, b| b.total_cmp(a));
-		let allowed = (max_flagged * z.len() as f64).floor() as usize;
-		// Flagging the `allowed` highest would also flag every memo tied with the next one.
-		let bound = z[allowed.min(z.len() - 1)];
-		let above = z[..allowed.min(z.len())]
-			.iter()
-			.rev()
-			.find(|&&v| v > bound)
-			.copied();
-		let set_cut = match above {
-			Some(v) => (v + bound) / 2.0,
+		// `k < z.len()` since `max_flagged < 1`. Flagging the `k` highest would also flag
+		// every memo tied with the next one, so the cut then sits just above that one.
+		let k = allowed(max_flagged, z.len());
+		let bound = z[k];
+		let set_cut = match z[..k].iter().rev().find(|&&v| v > bound) {
+			Some(&v) => (v + bound) / 2.0,
 			None => bound + bound.abs().max(1.0) * 1e-6,
 		};
-		cut = cut.max(if allowed >= z.len() {
-			f64::NEG_INFINITY
-		} else {
-			set_cut
-		});
+		cut = cut.max(set_cut);
 	}
 	Ok(cut)
 }
@@ -319,7 +330,7 @@ pub struct ScopeRequest {
 }
 
 /// One set's flagged memos.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Flagged {
 	/// Set (and kind, for the no-signal and OOD sets).
 	pub set: String,
@@ -333,12 +344,17 @@ pub struct Flagged {
 }
 
 /// What `scope-head` wrote (`scope.json`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScopeSummary {
 	/// The model whose embeddings it was fitted on.
 	pub model: String,
 	/// Its hash.
 	pub model_hash: String,
+	/// Its encoder's fingerprint ([`engine_fingerprint`]): a model with another encoder
+	/// computes other embeddings, and `export --scope-head` refuses the head for it (empty in
+	/// a summary written before the field).
+	#[serde(default)]
+	pub encoder_fingerprint: String,
 	/// No-signal training memos.
 	pub no_signal_train: usize,
 	/// Labelled training memos.
@@ -361,26 +377,17 @@ pub struct ScopeSummary {
 	pub reported: Vec<Flagged>,
 }
 
-fn refuse_sealed(path: &Path, models: &Path) -> Result<()> {
-	if sealed::in_a_sealed_set(path, models) {
-		bail!(
-			"{} is in a sealed set: nothing is fitted on it",
-			path.display()
-		);
-	}
-	Ok(())
-}
-
 /// Fits the scope head of the model in `req.paths.model` and writes `scope.safetensors` and
 /// `scope.json` into `req.out`.
 pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 	let paths = &req.paths;
 	for p in req.no_signal.iter().chain(&req.in_scope) {
-		refuse_sealed(p, &paths.models)?;
+		sealed::refuse(p, &paths.models, "nothing is fitted on it")?;
 	}
 	if req.no_signal.is_empty() {
 		bail!("name the no-signal training memos (--no-signal)");
 	}
+	check_settings(req.l2, req.steps, req.max_flagged)?;
 	let engine = paths.load_model(paths.engine_options())?;
 	let fp = engine_fingerprint(&engine)?;
 	let cache = paths.cache.as_deref();
@@ -399,8 +406,7 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 		labelled
 			.extend(data::read_jsonl(p).with_context(|| format!("--in-scope {}", p.display()))?);
 	}
-	let scope_of = engine.manifest().input;
-	let labelled = model_inputs(&labelled, scope_of);
+	let labelled = model_inputs(&labelled, engine.manifest().input);
 	let pos = embed(&quiet, "no-signal train")?;
 	let neg = embed(&labelled, "labelled train")?;
 	eprintln!(
@@ -408,8 +414,8 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 		pos.len(),
 		neg.len()
 	);
-	let fit = fit(&pos, &neg, req.l2, req.steps)?;
-	let raw = ScopeHead::from_fit(&fit, 0.0);
+	let fitted = fit(&pos, &neg, req.l2, req.steps)?;
+	let raw = ScopeHead::from_fit(&fitted, 0.0);
 
 	let mut budget_embs = Vec::new();
 	for set in BUDGET_SETS {
@@ -421,12 +427,12 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 		.map(|(_, _, e)| e.iter().map(|x| raw.logit(x)).collect())
 		.collect();
 	let cut = budget_cut(&logits, req.max_flagged)?;
-	let head = ScopeHead::from_fit(&fit, cut);
+	let head = ScopeHead::from_fit(&fitted, cut);
 	let count = |embs: &[Vec<f32>]| embs.iter().filter(|x| head.flags(x)).count();
 
 	let mut budget = Vec::new();
 	for (set, n, embs) in &budget_embs {
-		let allowed = (req.max_flagged * *n as f64).floor() as usize;
+		let allowed = allowed(req.max_flagged, *n);
 		let flagged = count(embs);
 		if flagged > allowed {
 			bail!(
@@ -443,20 +449,14 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 		});
 	}
 	let mut reported = Vec::new();
-	let ood_sets = NOSIGNAL_DEV
-		.iter()
-		.map(|(name, parts)| (name.to_string(), parts.to_vec()))
-		.chain([("ood_dev".to_string(), vec![OOD_DEV])]);
-	for (name, parts) in ood_sets {
-		let mut memos = Vec::new();
-		for part in parts {
-			memos.extend(read_ood(&paths.models.join(part))?);
-		}
+	let mut ood_sets = read_nosignal_dev(&paths.models)?;
+	ood_sets.push(("ood_dev", read_ood(&paths.models.join(OOD_DEV))?));
+	for (name, memos) in ood_sets {
 		let mut kinds: Vec<String> = memos.iter().map(|m| m.kind.clone()).collect();
 		kinds.sort();
 		kinds.dedup();
 		let texts: Vec<String> = memos.iter().map(|m| m.text.clone()).collect();
-		let embs = embed(&texts, &name)?;
+		let embs = embed(&texts, name)?;
 		for kind in kinds {
 			let of_kind: Vec<Vec<f32>> = memos
 				.iter()
@@ -478,11 +478,12 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 			"0x{}",
 			veritas_classifier::manifest::hex(&engine.model_hash())
 		),
+		encoder_fingerprint: fp.clone(),
 		no_signal_train: pos.len(),
 		in_scope_train: neg.len(),
 		l2: req.l2,
 		steps: req.steps,
-		loss: fit.loss,
+		loss: fitted.loss,
 		max_flagged: req.max_flagged,
 		cut,
 		train: vec![
@@ -546,6 +547,7 @@ mod tests {
 		assert!(fit(&[], &ok, 1e-3, 5).is_err());
 		assert!(fit(&ok, &[], 1e-3, 5).is_err());
 		assert!(fit(&ok, &ok, 0.0, 5).is_err());
+		assert!(fit(&ok, &ok, 1e-3, 0).is_err(), "no Newton step");
 		assert!(fit(&ok, &[vec![1.0, 2.0]], 1e-3, 5).is_err());
 		assert!(fit(&ok, &[vec![f32::NAN, 0.0, 0.0, 0.0]], 1e-3, 5).is_err());
 	}

@@ -89,12 +89,11 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 		.chain(&a.extra_dev)
 		.chain(&a.no_signal)
 	{
-		if crate::sealed::in_a_sealed_set(path, base.join("../..").as_path()) {
-			anyhow::bail!(
-				"{} is the sealed test set: it is never trained or chosen on",
-				path.display()
-			);
-		}
+		crate::sealed::refuse(
+			path,
+			base.join("../..").as_path(),
+			"it is never trained or chosen on",
+		)?;
 	}
 	let mut train_set = data::read_split(data, "train")?;
 	for path in &a.extra_train {

@@ -677,6 +677,32 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 			assert!(!after[0].abstain && after[0].score > 5000, "{:?}", after[0]);
 		}
 	}
+	// A head fitted on another encoder's embeddings (its `scope.json` says so) is refused.
+	let file = dir.join("all.safetensors");
+	let summary = dir.join("scope.json");
+	std::fs::write(
+		&summary,
+		r#"{"model":"other","model_hash":"0x00","encoder_fingerprint":"another encoder","no_signal_train":1,"in_scope_train":1,"l2":0.001,"steps":1,"loss":0.1,"max_flagged":0.02,"cut":0.0,"train":[],"budget":[],"reported":[]}"#,
+	)
+	.expect("scope.json");
+	let mut spec = spec_of(source.manifest());
+	spec.name = "scope-other".into();
+	let err = reexport_model(
+		&from,
+		&dir.join("other"),
+		&spec,
+		rel,
+		&base,
+		None,
+		Some(&file),
+	)
+	.expect_err("another encoder's head");
+	assert!(format!("{err:#}").contains("not this model's"), "{err:#}");
+	assert!(
+		!dir.join("other").exists(),
+		"nothing is written for a refused head"
+	);
+	std::fs::remove_file(&summary).expect("remove scope.json");
 	// Three rows, or the wrong width, is not a scope head of this model.
 	for (rows, width) in [(3usize, dim), (2, dim - 1)] {
 		let file = dir.join("bad.safetensors");
@@ -698,7 +724,10 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 			Some(&file),
 		)
 		.expect_err("not a scope head");
-		assert!(format!("{err:#}").contains("not a scope head"), "{err:#}");
+		assert!(
+			format!("{err:#}").contains("not a scope head of 2 rows"),
+			"{err:#}"
+		);
 	}
 	let _ = std::fs::remove_dir_all(&dir);
 }
@@ -957,7 +986,7 @@ fn compare_votes_each_model_at_its_own_point() {
 	let err = compare_models(
 		&paths,
 		&named,
-		&[EvalSet::SealedTestV3],
+		&[EvalSet::SealedTestV4],
 		none,
 		&costs,
 		10,
@@ -974,8 +1003,8 @@ fn compare_votes_each_model_at_its_own_point() {
 	let _ = std::fs::remove_dir_all(&copy);
 }
 
-/// `eval --test` on the published model scores nothing: it was scored on the first two sealed
-/// sets, and the third is kept from it. Run against copies of the sets' READMEs and score tables
+/// `eval --test` on the published model scores nothing: it was scored on the first three sealed
+/// sets, and the fourth is kept from it. Run against copies of the sets' READMEs and score tables
 /// (no memo is copied), so a fault here could never spend a real scoring.
 #[test]
 fn the_published_model_is_scored_on_no_sealed_set_again() {

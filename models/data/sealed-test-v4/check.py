@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Checks sealed-test-v4 (see ../voices_check.py for every rule); never runs a model, never
+prints a memo.
+
+`python3 check.py` checks the whole set (and `ood.jsonl`); `python3 check.py st4-la [DRAFT]`
+checks one writer's part (`st4-lb`, `st4-ia`, `st4-ib` the others), in `test.jsonl` or in the
+writer's DRAFT file.
+Every other set is compared blind: only numbers and this set's own ids are printed.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import voices_check  # noqa: E402
+
+D = "data/sealed-test-v4"
+
+
+def main():
+    only = sys.argv[1] if len(sys.argv) > 1 else None
+    path = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else f"{D}/test.jsonl"
+    parts = [p for p in voices_check.writer_parts(path, "st4", "s", 6)
+             if only is None or p[1] == only]
+    if not parts:
+        sys.exit(f"no part {only!r}: want st4-la, st4-lb, st4-ia or st4-ib")
+    errors = []
+    if only is None:
+        kinds = voices_check.check_ood(f"{D}/ood.jsonl", r"sood4-\d{3}", errors,
+                                       long_words=(330, 480))
+        print("ood.jsonl: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(voices_check.OOD_KINDS))
+              + f"; total {sum(kinds.values())}")
+        # sood4-027 (one-two-words) equalled a training memo and was removed blind.
+        want = {k: 20 for k in voices_check.OOD_KINDS} | {"one-two-words": 19}
+        if dict(kinds) != want:
+            errors.append(f"ood.jsonl: kinds {dict(sorted(kinds.items()))}, want {want}")
+    status = voices_check.run(
+        "sealed-test-v4", parts,
+        readable=[],
+        blind=["data/veritas-tx-v8/*.jsonl", "data/voices-train-v1/part-*/train.jsonl",
+               "data/voices-train-v2/part-*/train.jsonl", "data/voices-dev-v1/dev.jsonl",
+               "data/voices-dev-v2/dev.jsonl", "data/voices-dev-v3/dev.jsonl",
+               "data/sealed-test-v1/test.jsonl", "data/sealed-test-v2/test.jsonl",
+               "data/sealed-test-v3/test.jsonl"],
+        only=None,
+        plain={"bank-terse", "messenger", "long-form"})
+    # The verdict printed last is the whole set's: test.jsonl's above, ood.jsonl's if it failed.
+    return (voices_check.finish(errors) if errors else 0) or status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
