@@ -737,6 +737,9 @@ pub struct OperatingReport {
 	pub backend_drift: u16,
 	/// What the drift compared: `fast vs candle` or `int8 kernels`.
 	pub drift_between: String,
+	/// Drift texts out of scope in one of the two runs and not in the other (the scope head
+	/// or the guard deciding differently): validators that would split on them.
+	pub scope_flips: usize,
 	/// Texts the drift was measured on.
 	pub drift_texts: usize,
 	/// The margin floor (three times the drift, at least 1).
@@ -928,6 +931,13 @@ pub fn operating_point(
 		.map(|(a, b)| a.score.abs_diff(b.score))
 		.max()
 		.unwrap_or(0);
+	// The scope head decides on the same embeddings: count the texts it flags in one run and
+	// not in the other (0 when the runs compute the same bits).
+	let scope_flips = fast
+		.iter()
+		.zip(&candle)
+		.filter(|(a, b)| a.flags.out_of_scope != b.flags.out_of_scope)
+		.count();
 	let edge_floor = 3 * backend_drift;
 	let min_margin = edge_floor.max(1);
 	let sets: Vec<(String, Vec<Scored>)> = labelled
@@ -997,6 +1007,7 @@ pub fn operating_point(
 		costs: *costs,
 		backend_drift,
 		drift_between: drift_between.to_string(),
+		scope_flips,
 		drift_texts: bytes.len(),
 		min_margin,
 		edge_floor,
@@ -1181,7 +1192,18 @@ pub fn compare_models(
 	}
 	let mut quiet = Vec::new();
 	for path in no_signal {
-		let memos = read_ood(path).with_context(|| format!("--no-signal {}", path.display()))?;
+		// A no-signal dev set by name (its parts joined), else a file.
+		let named = NOSIGNAL_DEV
+			.iter()
+			.find(|(name, _)| Path::new(name) == path.as_path() && !path.exists());
+		let memos = match named {
+			Some((name, _)) => read_nosignal_dev(&paths.models)?
+				.into_iter()
+				.find(|(n, _)| n == name)
+				.map(|(_, memos)| memos)
+				.unwrap_or_default(),
+			None => read_ood(path).with_context(|| format!("--no-signal {}", path.display()))?,
+		};
 		if memos.is_empty() {
 			bail!("--no-signal {}: no memos", path.display());
 		}

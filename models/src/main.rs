@@ -405,9 +405,10 @@ struct CompareArgs {
 	/// Dev sets to compare on, comma-separated (never a sealed set).
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
-	/// No-signal memos (`{"id","text","kind"}` JSON lines, e.g.
-	/// `models/data/nosignal-dev-v1/part-c/dev.jsonl`) whose right answer is Abstain: each
-	/// model's votes on them and its share of abstentions against the first's; repeatable.
+	/// No-signal memos whose right answer is Abstain: a dev set by name (`nosignal_dev`,
+	/// `nosignal_dev_v2`, `nosignal_dev_v3`: its parts joined) or a file of `{"id","text","kind"}`
+	/// JSON lines; each model's votes on them and its share of abstentions against the first's;
+	/// repeatable.
 	#[arg(long)]
 	no_signal: Vec<PathBuf>,
 	#[command(flatten)]
@@ -1037,11 +1038,13 @@ fn operating_point(a: OperatingPointArgs) -> Result<()> {
 		a.max_wrong_approvals,
 	)?;
 	println!(
-		"backend drift ({}, {} dev texts): {} score units -> margin floor {}, edges at least {} \
-		 inside the scale; wrong approvals at most {:.2}% on each dev set",
+		"backend drift ({}, {} dev texts): {} score units, {} texts out of scope in one run only \
+		 -> margin floor {}, edges at least {} inside the scale; wrong approvals at most {:.2}% \
+		 on each dev set",
 		r.drift_between,
 		r.drift_texts,
 		r.backend_drift,
+		r.scope_flips,
 		r.min_margin,
 		r.edge_floor,
 		r.max_wrong_approvals * 100.0

@@ -975,6 +975,20 @@ fn compare_votes_each_model_at_its_own_point() {
 	let want = (qb.abstain as f64 - qa.abstain as f64) / q.n as f64;
 	assert!((qd.point - want).abs() < 1e-12, "{qd:?}");
 	assert!(qd.high <= 0.0 && qd.more == 0.0, "{qd:?}");
+	// A no-signal dev set by name: its two parts, joined.
+	let by_name = [PathBuf::from("nosignal_dev_v3")];
+	let v3 = compare_models(&paths, &named, &[], &by_name, &costs, 20, 3).expect("by name");
+	let parts: usize = ["part-g", "part-h"]
+		.iter()
+		.map(|p| {
+			let f = models
+				.join("data/nosignal-dev-v3")
+				.join(p)
+				.join("dev.jsonl");
+			std::fs::read_to_string(f).expect("part").lines().count()
+		})
+		.sum();
+	assert_eq!(v3.no_signal[0].n, parts);
 	let none: &[std::path::PathBuf] = &[];
 	let err =
 		compare_models(&paths, &named[..1], &[set], none, &costs, 10, 3).expect_err("one model");
