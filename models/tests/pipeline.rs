@@ -649,6 +649,12 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 		"the published scope head takes \"as discussed\" out"
 	);
 	assert!(!before[1].flags.out_of_scope && !before[2].flags.out_of_scope);
+	// `export --from <published> --scope-head <file> --out <out>`.
+	let give = |out: &Path, file: &Path| {
+		let mut spec = spec_of(source.manifest());
+		spec.name = "with-scope-head".into();
+		reexport_model(&from, out, &spec, rel, &base, None, Some(file))
+	};
 	for (bias, name) in [(1.0f32, "all"), (-1.0, "none")] {
 		let head = ScopeHead {
 			weight: vec![0.0; dim],
@@ -657,9 +663,7 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 		let file = dir.join(format!("{name}.safetensors"));
 		head.write(&file).expect("write the scope head");
 		let out = dir.join(name);
-		let mut spec = spec_of(source.manifest());
-		spec.name = format!("scope-{name}");
-		reexport_model(&from, &out, &spec, rel, &base, None, Some(&file)).expect("re-export");
+		give(&out, &file).expect("re-export");
 		assert_eq!(
 			std::fs::read(out.join(SCOPE_HEAD_FILE)).expect("copied"),
 			std::fs::read(&file).expect("file")
@@ -685,18 +689,7 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 		r#"{"model":"other","model_hash":"0x00","encoder_fingerprint":"another encoder","no_signal_train":1,"in_scope_train":1,"l2":0.001,"steps":1,"loss":0.1,"max_flagged":0.02,"cut":0.0,"train":[],"budget":[],"reported":[]}"#,
 	)
 	.expect("scope.json");
-	let mut spec = spec_of(source.manifest());
-	spec.name = "scope-other".into();
-	let err = reexport_model(
-		&from,
-		&dir.join("other"),
-		&spec,
-		rel,
-		&base,
-		None,
-		Some(&file),
-	)
-	.expect_err("another encoder's head");
+	let err = give(&dir.join("other"), &file).expect_err("another encoder's head");
 	assert!(format!("{err:#}").contains("not this model's"), "{err:#}");
 	assert!(
 		!dir.join("other").exists(),
@@ -712,18 +705,7 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 			&vec![0.0; rows],
 		)
 		.expect("write");
-		let mut spec = spec_of(source.manifest());
-		spec.name = "scope-bad".into();
-		let err = reexport_model(
-			&from,
-			&dir.join("bad"),
-			&spec,
-			rel,
-			&base,
-			None,
-			Some(&file),
-		)
-		.expect_err("not a scope head");
+		let err = give(&dir.join("bad"), &file).expect_err("not a scope head");
 		assert!(
 			format!("{err:#}").contains("not a scope head of 2 rows"),
 			"{err:#}"
@@ -784,31 +766,16 @@ fn reexport_keeps_the_weights_and_changes_only_the_manifest() {
 
 	// A spec with other reason codes or another positive label is refused, and so is writing
 	// over the source (here the re-exported copy, never the published folder).
+	let onto_scratch = |spec: &ModelSpec| {
+		reexport_model(&out, &scratch("reexport-bad"), spec, rel, &base, None, None)
+	};
 	let mut other = spec.clone();
 	other.reason_codes.pop();
-	let err = reexport_model(
-		&out,
-		&scratch("reexport-bad"),
-		&other,
-		rel,
-		&base,
-		None,
-		None,
-	)
-	.expect_err("other reason codes");
+	let err = onto_scratch(&other).expect_err("other reason codes");
 	assert!(err.to_string().contains("reason codes"), "{err}");
 	let mut other = spec.clone();
 	other.positive_label = other.labels[0].clone();
-	assert!(reexport_model(
-		&out,
-		&scratch("reexport-bad"),
-		&other,
-		rel,
-		&base,
-		None,
-		None
-	)
-	.is_err());
+	assert!(onto_scratch(&other).is_err());
 	let before: Vec<Vec<u8>> = [MANIFEST, HEAD_FILE]
 		.iter()
 		.map(|f| std::fs::read(out.join(f)).expect("source file"))

@@ -766,14 +766,18 @@ fn a_scope_head_abstains_where_its_no_signal_row_wins_and_changes_nothing_else()
 	let mut weight = vec![0.0f32; w.len()];
 	weight.extend_from_slice(&w);
 	write_head(&dir.path().join(SCOPE_HEAD_FILE), &weight, &[0.0, bias]).expect("scope head");
-	write_manifest(
-		dir.path(),
-		&spec,
-		"../base/all-MiniLM-L6-v2",
-		&base_dir(),
-		&[FileRole::ScopeHead],
-	)
-	.expect("manifest");
+	// The manifest of the demo model plus its scope head, written again after each new head.
+	let with_scope_head = || {
+		write_manifest(
+			dir.path(),
+			&spec,
+			"../base/all-MiniLM-L6-v2",
+			&base_dir(),
+			&[FileRole::ScopeHead],
+		)
+		.expect("manifest")
+	};
+	with_scope_head();
 	let scoped = Engine::load(dir.path(), opts()).expect("load with scope head");
 	assert_ne!(scoped.model_hash(), plain.model_hash());
 	let after = scoped.classify(&refs).expect("classify");
@@ -804,14 +808,7 @@ fn a_scope_head_abstains_where_its_no_signal_row_wins_and_changes_nothing_else()
 		&[0.0; 3],
 	)
 	.expect("three rows");
-	write_manifest(
-		dir.path(),
-		&spec,
-		"../base/all-MiniLM-L6-v2",
-		&base_dir(),
-		&[FileRole::ScopeHead],
-	)
-	.expect("manifest");
+	with_scope_head();
 	assert!(matches!(
 		load_err(dir.path()),
 		EngineError::HeadMismatch { .. }
