@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use veritas_classifier::guard::{Guard, InputGuard, WordCount};
 use veritas_classifier::{
-	Backend, Engine, EngineOptions, FileRole, InputScope, Isa, LinearHead, Precision,
+	Backend, Engine, EngineOptions, FileRole, InputScope, Isa, LinearHead, Manifest, Precision,
 };
 
 /// The hand-written dev set in new voices, relative to `models/`.
@@ -251,14 +251,34 @@ pub struct OodInput {
 pub fn read_nosignal_dev(models: &Path) -> Result<Vec<(&'static str, Vec<OodInput>)>> {
 	NOSIGNAL_DEV
 		.iter()
-		.map(|(name, parts)| {
-			let mut memos = Vec::new();
-			for part in parts {
-				memos.extend(read_ood(&models.join(part))?);
-			}
-			Ok((*name, memos))
-		})
+		.map(|(name, parts)| Ok((*name, read_parts(models, parts)?)))
 		.collect()
+}
+
+/// The memos of a set's parts (paths relative to `models`), joined.
+fn read_parts(models: &Path, parts: &[&str]) -> Result<Vec<OodInput>> {
+	let mut memos = Vec::new();
+	for part in parts {
+		memos.extend(read_ood(&models.join(part))?);
+	}
+	Ok(memos)
+}
+
+/// The memos a `--no-signal` argument names: the file at `arg` when there is one, else the
+/// no-signal dev set of that name ([`NOSIGNAL_DEV`], its parts joined).
+pub fn read_no_signal_arg(arg: &Path, models: &Path) -> Result<Vec<OodInput>> {
+	if arg.exists() {
+		return read_ood(arg).with_context(|| format!("--no-signal {}", arg.display()));
+	}
+	let Some((_, parts)) = NOSIGNAL_DEV.iter().find(|(name, _)| Path::new(name) == arg) else {
+		let names: Vec<&str> = NOSIGNAL_DEV.iter().map(|(name, _)| *name).collect();
+		bail!(
+			"--no-signal {}: no such file, nor a no-signal dev set ({})",
+			arg.display(),
+			names.join(", ")
+		);
+	};
+	read_parts(models, parts)
 }
 
 /// Reads out-of-distribution inputs (JSON lines).
@@ -358,7 +378,12 @@ pub fn predict(engine: &Engine, embs: &[Vec<f32>], inputs: &[String]) -> Result<
 
 /// The embedding cache key of the engine's encoder (base files, adapter, `max_len`).
 pub fn engine_fingerprint(engine: &Engine) -> Result<String> {
-	let m = engine.manifest();
+	manifest_fingerprint(engine.manifest())
+}
+
+/// The encoder fingerprint of a manifest (see [`engine_fingerprint`]): what its embeddings
+/// depend on.
+pub fn manifest_fingerprint(m: &Manifest) -> Result<String> {
 	let mut digests = Vec::new();
 	for role in [
 		FileRole::EncoderConfig,
@@ -825,7 +850,9 @@ pub(crate) fn costed_set(
 /// set): `v8 dev`, `retired_test`, `voices_dev` and `voices_dev_v2` for the costs, `ood_dev` for the guard
 /// (`guard_truncated`: memos longer than `max_len` are out of scope too), the point of least
 /// cost among those that approve at most `max_wrong_approvals` of the illicit memos of each set.
-/// The model's own point (`current`) is costed with the model's own guard.
+/// The model's scope head, when it has one, takes its memos out of scope at every candidate
+/// point, as validators run it. The model's own point (`current`) is costed with the model's
+/// own guard.
 pub fn operating_point(
 	paths: &EvalPaths,
 	costs: &Costs,
@@ -1069,7 +1096,7 @@ pub struct NoSignalCompared {
 /// Every model of a comparison on one file of no-signal memos.
 #[derive(Clone, Debug, Serialize)]
 pub struct NoSignalComparison {
-	/// The file.
+	/// The file, or the name of the no-signal dev set ([`NOSIGNAL_DEV`]).
 	pub file: String,
 	/// Its memos.
 	pub n: usize,
@@ -1117,6 +1144,17 @@ pub fn compare_models(
 	for path in no_signal {
 		sealed::refuse(path, &paths.models, "only `eval --test` scores it")?;
 	}
+	// Read before any set is scored, so that a wrong name fails at once.
+	let no_signal_memos = no_signal
+		.iter()
+		.map(|path| {
+			let memos = read_no_signal_arg(path, &paths.models)?;
+			if memos.is_empty() {
+				bail!("--no-signal {}: no memos", path.display());
+			}
+			Ok(memos)
+		})
+		.collect::<Result<Vec<_>>>()?;
 	for (i, set) in sets.iter().enumerate() {
 		if set.sealed_dir().is_some() {
 			bail!(
@@ -1191,22 +1229,7 @@ pub fn compare_models(
 		});
 	}
 	let mut quiet = Vec::new();
-	for path in no_signal {
-		// A no-signal dev set by name (its parts joined), else a file.
-		let named = NOSIGNAL_DEV
-			.iter()
-			.find(|(name, _)| Path::new(name) == path.as_path() && !path.exists());
-		let memos = match named {
-			Some((name, _)) => read_nosignal_dev(&paths.models)?
-				.into_iter()
-				.find(|(n, _)| n == name)
-				.map(|(_, memos)| memos)
-				.unwrap_or_default(),
-			None => read_ood(path).with_context(|| format!("--no-signal {}", path.display()))?,
-		};
-		if memos.is_empty() {
-			bail!("--no-signal {}: no memos", path.display());
-		}
+	for (path, memos) in no_signal.iter().zip(no_signal_memos) {
 		let bytes: Vec<&[u8]> = memos.iter().map(|m| m.text.as_bytes()).collect();
 		let mut first: Option<Vec<bool>> = None;
 		let mut rows = Vec::new();

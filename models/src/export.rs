@@ -1,7 +1,7 @@
 //! Checkpoints of trained heads and export of a model directory the engine loads.
 
 use crate::calibrate;
-use crate::evaluate::engine_fingerprint;
+use crate::evaluate::manifest_fingerprint;
 use crate::scope::ScopeSummary;
 use crate::train::Heads;
 use anyhow::{bail, Context, Result};
@@ -163,12 +163,14 @@ pub fn export_model(
 	Ok(veritas_classifier::model_hash(out_dir, Some(base_dir))?)
 }
 
-/// The bytes of the scope head file `src` after checking that it fits `model`: two rows of its
-/// encoder's width, and, when `scope.json` from `scope-head` lies beside it, fitted on the
-/// embeddings of the same encoder.
-fn check_scope_head(model: &Engine, src: &Path) -> Result<Vec<u8>> {
+/// The bytes of the scope head file `src` after checking that it fits the model exported from
+/// `source` under `spec`: two rows of its encoder's width, and, when `scope.json` from
+/// `scope-head` lies beside it, fitted on the embeddings of the same encoder (the source's
+/// files at the new model's precision and `max_len`). Without `scope.json` only the shape can be
+/// checked, and a warning says so.
+fn check_scope_head(source: &Engine, spec: &ModelSpec, src: &Path) -> Result<Vec<u8>> {
 	let bytes = std::fs::read(src).with_context(|| format!("reading {}", src.display()))?;
-	let width = model.encoder().hidden_size();
+	let width = source.encoder().hidden_size();
 	LinearHead::from_safetensors(&bytes, src, SCOPE_OUTPUTS, width).with_context(|| {
 		format!(
 			"{} is not a scope head of {SCOPE_OUTPUTS} rows of width {width}",
@@ -176,21 +178,37 @@ fn check_scope_head(model: &Engine, src: &Path) -> Result<Vec<u8>> {
 		)
 	})?;
 	let summary = src.with_file_name("scope.json");
-	if summary.is_file() {
+	let fit: Option<ScopeSummary> = if summary.is_file() {
 		let text = std::fs::read_to_string(&summary)
 			.with_context(|| format!("reading {}", summary.display()))?;
-		let fit: ScopeSummary = serde_json::from_str(&text)
-			.with_context(|| format!("parsing {}", summary.display()))?;
-		let ours = engine_fingerprint(model)?;
-		if !fit.encoder_fingerprint.is_empty() && fit.encoder_fingerprint != ours {
-			bail!(
-				"{} was fitted on the embeddings of {} ({}), whose encoder is not this model's: \
-				 fit a scope head for this model with `scope-head`",
-				src.display(),
-				fit.model,
-				fit.model_hash
-			);
-		}
+		Some(
+			serde_json::from_str(&text)
+				.with_context(|| format!("parsing {}", summary.display()))?,
+		)
+	} else {
+		None
+	};
+	match fit.filter(|f| !f.encoder_fingerprint.is_empty()) {
+		None => eprintln!(
+			"warning: no scope.json with an encoder fingerprint beside {}: only its shape was \
+			 checked, not that it was fitted on this model's embeddings",
+			src.display()
+		),
+		Some(fit) => {
+			let mut ours = source.manifest().clone();
+			ours.precision = spec.precision;
+			ours.max_len = spec.max_len;
+			if fit.encoder_fingerprint != manifest_fingerprint(&ours)? {
+				bail!(
+					"{} was fitted on the embeddings of {} ({}), whose encoder (files, \
+					 precision, max_len) is not this model's: fit a scope head for this model \
+					 with `scope-head`",
+					src.display(),
+					fit.model,
+					fit.model_hash
+				);
+			}
+		},
 	}
 	Ok(bytes)
 }
@@ -243,7 +261,7 @@ pub fn reexport_model(
 	}
 	// A given scope head is checked before anything is written.
 	let scope_bytes = match scope_head {
-		Some(src) => Some(check_scope_head(&source, src)?),
+		Some(src) => Some(check_scope_head(&source, spec, src)?),
 		None => None,
 	};
 	std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;

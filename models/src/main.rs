@@ -704,6 +704,7 @@ fn export(a: ExportArgs) -> Result<()> {
 		},
 		None => None,
 	};
+	let created = !out.exists();
 	std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 	let rel = relative(&out, &base)?;
 	let (spec, hash) = match source {
@@ -720,7 +721,13 @@ fn export(a: ExportArgs) -> Result<()> {
 				&base,
 				temperature,
 				a.scope_head.as_deref(),
-			)?;
+			)
+			.inspect_err(|_| {
+				// A refused export leaves no folder behind that it made (an empty one only).
+				if created {
+					let _ = std::fs::remove_dir(&out);
+				}
+			})?;
 			(spec, hash)
 		},
 		None => {

@@ -98,7 +98,8 @@ fn solve_spd(a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
 /// Fits `P(no signal | x) = σ(w·x + b)`: `no_signal` memos are the positives, `in_scope` the
 /// negatives, each class weighing half of the loss whatever its size; `l2` is the ridge on the
 /// weights of the standardised features (not on the bias); `steps` damped Newton steps
-/// (halving the step until the loss falls), fewer when no step lowers the loss any more.
+/// (halving the step until the loss does not rise), fewer when the gradient vanishes or no
+/// step keeps the loss from rising.
 pub fn fit(
 	no_signal: &[Vec<f32>],
 	in_scope: &[Vec<f32>],
@@ -108,7 +109,7 @@ pub fn fit(
 	if no_signal.is_empty() || in_scope.is_empty() {
 		bail!("the scope head needs memos of both kinds (no signal and in scope)");
 	}
-	check_settings(l2, steps, 0.0)?;
+	check_fit_settings(l2, steps)?;
 	let dim = no_signal[0].len();
 	let all = || no_signal.iter().chain(in_scope);
 	if dim == 0 || all().any(|x| x.len() != dim || x.iter().any(|v| !v.is_finite())) {
@@ -216,15 +217,19 @@ pub fn fit(
 	})
 }
 
-/// Checks the fit's settings: a positive, finite ridge weight, at least one Newton step and a
-/// budget share in [0, 1).
-pub fn check_settings(l2: f64, steps: usize, max_flagged: f64) -> Result<()> {
+/// Checks the fit's settings: a positive, finite ridge weight and at least one Newton step.
+pub fn check_fit_settings(l2: f64, steps: usize) -> Result<()> {
 	if !(l2 > 0.0 && l2.is_finite()) {
 		bail!("the L2 weight must be a positive number, not {l2}");
 	}
 	if steps == 0 {
 		bail!("the fit needs at least one Newton step");
 	}
+	Ok(())
+}
+
+/// Checks a budget share: in [0, 1).
+pub fn check_share(max_flagged: f64) -> Result<()> {
 	if !(0.0..1.0).contains(&max_flagged) {
 		bail!("the share of flagged memos must lie in [0, 1), not {max_flagged}");
 	}
@@ -241,7 +246,7 @@ pub fn allowed(max_flagged: f64, n: usize) -> usize {
 /// halfway between the last memo it may flag and the first it may not, of the set that binds,
 /// so that rounding the bias to f32 moves no memo across it.
 pub fn budget_cut(logits: &[Vec<f64>], max_flagged: f64) -> Result<f64> {
-	check_settings(1.0, 1, max_flagged)?;
+	check_share(max_flagged)?;
 	if logits.is_empty() || logits.iter().any(|s| s.is_empty()) {
 		bail!("the budget needs at least one set, none empty");
 	}
@@ -387,7 +392,8 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 	if req.no_signal.is_empty() {
 		bail!("name the no-signal training memos (--no-signal)");
 	}
-	check_settings(req.l2, req.steps, req.max_flagged)?;
+	check_fit_settings(req.l2, req.steps)?;
+	check_share(req.max_flagged)?;
 	let engine = paths.load_model(paths.engine_options())?;
 	let fp = engine_fingerprint(&engine)?;
 	let cache = paths.cache.as_deref();

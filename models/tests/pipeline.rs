@@ -695,6 +695,25 @@ fn a_scope_head_given_to_a_copy_decides_its_out_of_scope_memos() {
 		!dir.join("other").exists(),
 		"nothing is written for a refused head"
 	);
+	// The published model's own scope.json vouches for heads on its (int8) embeddings: such a
+	// head is accepted for a copy at the same precision and refused for an f32 copy, whose
+	// embeddings differ.
+	std::fs::copy(from.join("scope.json"), &summary).expect("copy scope.json");
+	give(&dir.join("vouched"), &file).expect("the same encoder");
+	let mut spec = spec_of(source.manifest());
+	spec.name = "scope-f32".into();
+	spec.precision = Some(veritas_classifier::Precision::F32);
+	let err = reexport_model(
+		&from,
+		&dir.join("f32"),
+		&spec,
+		rel,
+		&base,
+		None,
+		Some(&file),
+	)
+	.expect_err("another precision");
+	assert!(format!("{err:#}").contains("not this model's"), "{err:#}");
 	std::fs::remove_file(&summary).expect("remove scope.json");
 	// Three rows, or the wrong width, is not a scope head of this model.
 	for (rows, width) in [(3usize, dim), (2, dim - 1)] {

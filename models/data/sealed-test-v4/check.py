@@ -19,11 +19,13 @@ D = "data/sealed-test-v4"
 
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else None
-    path = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else f"{D}/test.jsonl"
-    parts = [p for p in voices_check.writer_parts(path, "st4", "s", 6)
-             if only is None or p[1] == only]
-    if not parts:
+    draft = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+    parts = voices_check.writer_parts(draft or f"{D}/test.jsonl", "st4", "s", 6)
+    if only is not None and only not in [p[1] for p in parts]:
         sys.exit(f"no part {only!r}: want st4-la, st4-lb, st4-ia or st4-ib")
+    if draft:
+        # A writer's draft holds one part: check it alone.
+        parts = [p for p in parts if p[1] == only]
     errors = []
     if only is None:
         kinds = voices_check.check_ood(f"{D}/ood.jsonl", r"sood4-\d{3}", errors,
@@ -42,7 +44,7 @@ def main():
                "data/voices-dev-v2/dev.jsonl", "data/voices-dev-v3/dev.jsonl",
                "data/sealed-test-v1/test.jsonl", "data/sealed-test-v2/test.jsonl",
                "data/sealed-test-v3/test.jsonl"],
-        only=None,
+        only=None if draft else only,
         plain={"bank-terse", "messenger", "long-form"})
     # The verdict printed last is the whole set's: test.jsonl's above, ood.jsonl's if it failed.
     return (voices_check.finish(errors) if errors else 0) or status
