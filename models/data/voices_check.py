@@ -305,6 +305,17 @@ def check_ood(path, id_pattern, errors, long_words=(300, 600)):
     return kinds
 
 
+def check_sealed_ood(path, id_pattern, want, errors, long_words):
+    """`check_ood` on a sealed set's `ood.jsonl`, its counts printed on one line, and an error
+    unless the count per kind is `want`."""
+    kinds = check_ood(path, id_pattern, errors, long_words=long_words)
+    print("ood.jsonl: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(OOD_KINDS))
+          + f"; total {sum(kinds.values())}")
+    if dict(kinds) != want:
+        errors.append(f"ood.jsonl: kinds {dict(sorted(kinds.items()))}, "
+                      f"want {dict(sorted(want.items()))}")
+
+
 def finish(errors):
     """Prints the verdict; the exit status."""
     if errors:
