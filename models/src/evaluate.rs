@@ -672,7 +672,9 @@ pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 	let mut todo = Vec::new();
 	for set in EvalSet::SEALED {
 		let rel = set.sealed_dir().context("a sealed set has a folder")?;
-		if sealed::scored_before(&paths.models.join(rel), &hash)? {
+		if sealed::retired(&paths.models.join(rel))? {
+			println!("{rel}: retired to training (its README says when); scored no more");
+		} else if sealed::scored_before(&paths.models.join(rel), &hash)? {
 			println!("{rel}: model {hash} was scored on it before; not scored again");
 		} else if sealed::kept_from(&paths.models.join(rel), &hash)? {
 			println!("{rel}: kept from model {hash} (its README says why); not scored");
@@ -683,7 +685,7 @@ pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 	if todo.is_empty() {
 		// Names the earlier scoring.
 		sealed::check_not_scored(&paths.models.join(sealed::SEALED_DIRS[0]), &hash)?;
-		bail!("model {hash} was scored on every sealed set before, or is kept from it");
+		bail!("model {hash} was scored on every sealed set before, is kept from it, or the set is retired to training");
 	}
 	let mut out = Vec::new();
 	for (set, rel) in todo {

@@ -386,8 +386,11 @@ pub struct ScopeSummary {
 /// `scope.json` into `req.out`.
 pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 	let paths = &req.paths;
-	for p in req.no_signal.iter().chain(&req.in_scope) {
+	for p in &req.no_signal {
 		sealed::refuse(p, &paths.models, "nothing is fitted on it")?;
+	}
+	for p in &req.in_scope {
+		sealed::refuse_unless_retired(p, &paths.models, "nothing is fitted on it")?;
 	}
 	if req.no_signal.is_empty() {
 		bail!("name the no-signal training memos (--no-signal)");

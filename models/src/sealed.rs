@@ -7,7 +7,7 @@
 //! refused: a second look at the same model is how a test set turns into dev data.
 
 use anyhow::{bail, Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Folders of the sealed sets, oldest first, relative to `models/`. `sealed-test-v1` had been
 /// scored twice (v7, v8) when `sealed-test-v2` was written, before v9's scores were seen;
@@ -27,6 +27,12 @@ const COUNT_PREFIX: &str = "Times scored: ";
 /// A README line `Kept from: 0x…, 0x…` names models the set is never scored for: the models
 /// whose scores on an older set were the reason to write it.
 const KEPT_FROM_PREFIX: &str = "Kept from: ";
+
+/// A README line `Retired to training: <date>, <why>` marks a set whose scores have shaped the
+/// work so often that it serves better as training data: `train --extra-train` and
+/// `scope-head --in-scope` may read it, and `eval --test` scores it no more (any model from then
+/// on may have learnt its memos). Its `SCORES.md` keeps the history.
+const RETIRED_PREFIX: &str = "Retired to training: ";
 
 /// Header of a new `SCORES.md`.
 const SCORES_HEADER: &str = "# Every scoring of this set\n\n\
@@ -74,13 +80,19 @@ pub fn is_inside(path: &Path, sealed_dir: &Path) -> bool {
 	}
 }
 
-/// Whether `path` lies inside a sealed set's folder, under this crate's `models/` or under
+/// The sealed set's folder that `path` lies inside, under this crate's `models/` or under
 /// `models` (the folder a command was pointed at, which may be another checkout).
-pub fn in_a_sealed_set(path: &Path, models: &Path) -> bool {
+pub fn sealed_set_of(path: &Path, models: &Path) -> Option<PathBuf> {
 	let own = Path::new(env!("CARGO_MANIFEST_DIR"));
 	SEALED_DIRS
 		.iter()
-		.any(|d| is_inside(path, &own.join(d)) || is_inside(path, &models.join(d)))
+		.flat_map(|d| [own.join(d), models.join(d)])
+		.find(|d| is_inside(path, d))
+}
+
+/// Whether `path` lies inside a sealed set's folder ([`sealed_set_of`]).
+pub fn in_a_sealed_set(path: &Path, models: &Path) -> bool {
+	sealed_set_of(path, models).is_some()
 }
 
 /// Refuses `path` when it lies inside a sealed set ([`in_a_sealed_set`]); `why` ends the
@@ -90,6 +102,28 @@ pub fn refuse(path: &Path, models: &Path, why: &str) -> Result<()> {
 		bail!("{} is in a sealed set: {why}", path.display());
 	}
 	Ok(())
+}
+
+/// Whether the set in `dir` was retired to training (its README's `Retired to training:` line).
+pub fn retired(dir: &Path) -> Result<bool> {
+	let readme = dir.join("README.md");
+	let text = std::fs::read_to_string(&readme)
+		.with_context(|| format!("reading {}", readme.display()))?;
+	Ok(text.lines().any(|l| l.starts_with(RETIRED_PREFIX)))
+}
+
+/// Refuses `path` when it lies inside a sealed set that was not retired to training
+/// ([`retired`]): training memos may come from a retired set, never from a sealed one.
+pub fn refuse_unless_retired(path: &Path, models: &Path, why: &str) -> Result<()> {
+	match sealed_set_of(path, models) {
+		Some(dir) if !retired(&dir)? => bail!(
+			"{} is in a sealed set that was not retired to training ({} has no \
+			 `{RETIRED_PREFIX}` line): {why}",
+			path.display(),
+			dir.join("README.md").display()
+		),
+		_ => Ok(()),
+	}
 }
 
 /// Whether the set in `dir` is kept from `model_hash` (its README's `Kept from:` line names it).
@@ -224,6 +258,34 @@ Kept from: `0xaaaa`, 0xbbbb
 			"a prefix is not the hash"
 		);
 		let _ = std::fs::remove_dir_all(&d);
+	}
+
+	#[test]
+	fn only_a_retired_set_may_give_training_memos() {
+		let models = sealed_dir("retired-models");
+		let set = models.join(SEALED_DIRS[0]);
+		std::fs::create_dir_all(&set).expect("set dir");
+		std::fs::write(set.join("README.md"), "# a set\n\nTimes scored: 3\n").expect("readme");
+		let memos = set.join("test.jsonl");
+		std::fs::write(&memos, "").expect("memos");
+		let outside = models.join("train.jsonl");
+		std::fs::write(&outside, "").expect("outside");
+		assert!(!retired(&set).expect("read"));
+		let err = refuse_unless_retired(&memos, &models, "not trained on").expect_err("sealed");
+		assert!(err.to_string().contains("not retired"), "{err}");
+		refuse_unless_retired(&outside, &models, "-").expect("not in a sealed set");
+		std::fs::write(
+			set.join("README.md"),
+			"# a set\n\nTimes scored: 3\nRetired to training: 2026-12-04, scored often\n",
+		)
+		.expect("readme");
+		assert!(retired(&set).expect("read"));
+		refuse_unless_retired(&memos, &models, "-").expect("retired: may be trained on");
+		assert!(
+			refuse(&memos, &models, "-").is_err(),
+			"still refused where nothing may read it"
+		);
+		let _ = std::fs::remove_dir_all(&models);
 	}
 
 	#[test]

@@ -84,16 +84,16 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 	let (data, base, cache, out, run_dir) =
 		(&a.data, &a.base, a.cache.as_deref(), &a.out, &a.run_dir);
 	// Nothing of a sealed test set may reach training or model selection.
+	// A set retired to training may give training memos, never dev ones.
+	let models = base.join("../..");
 	for path in std::iter::once(data)
-		.chain(&a.extra_train)
 		.chain(&a.extra_dev)
 		.chain(&a.no_signal)
 	{
-		crate::sealed::refuse(
-			path,
-			base.join("../..").as_path(),
-			"it is never trained or chosen on",
-		)?;
+		crate::sealed::refuse(path, &models, "it is never trained or chosen on")?;
+	}
+	for path in &a.extra_train {
+		crate::sealed::refuse_unless_retired(path, &models, "it is never trained on")?;
 	}
 	let mut train_set = data::read_split(data, "train")?;
 	for path in &a.extra_train {
