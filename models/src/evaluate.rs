@@ -4,7 +4,8 @@
 //! Every number comes from the exported model loaded with [`Engine::load`], so it is what a
 //! validator computes. `veritas-tx-v8`'s test split has been scored many times since v2 and is
 //! dev data now (`retired_test`); the test sets are the sealed folders of
-//! [`sealed::SEALED_DIRS`], scored only by [`score_sealed`], once per published model.
+//! [`sealed::SEALED_DIRS`], scored only by [`score_sealed`], once per published model (a set
+//! retired to training, [`sealed::retired`], no more).
 
 use crate::calibrate::SetLogits;
 use crate::compare::{self, AbstainDifference, Ballot, Difference};
@@ -660,8 +661,8 @@ pub struct SealedScore {
 	pub ood: Vec<OodRow>,
 }
 
-/// Scores each sealed set once: skips a set the model was scored on before (and fails when
-/// that leaves none), raises each scored set's count and appends to its `SCORES.md`, writes
+/// Scores each sealed set once: skips a set retired to training, one the model was scored on
+/// before and one kept from it (and fails when that leaves none), raises each scored set's count and appends to its `SCORES.md`, writes
 /// `<set folder>.json` into the model directory.
 pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 	let engine = paths.load_model(paths.engine_options())?;
@@ -683,9 +684,10 @@ pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 		}
 	}
 	if todo.is_empty() {
-		// Names the earlier scoring.
-		sealed::check_not_scored(&paths.models.join(sealed::SEALED_DIRS[0]), &hash)?;
-		bail!("model {hash} was scored on every sealed set before, is kept from it, or the set is retired to training");
+		bail!(
+			"no sealed set left to score for model {hash}: each is retired to training, was \
+			 scored on it or is kept from it (the lines above say which)"
+		);
 	}
 	let mut out = Vec::new();
 	for (set, rel) in todo {
@@ -801,6 +803,10 @@ pub(crate) struct CostedSet {
 /// The examples of a set (those it keeps; none is an error).
 fn read_set(paths: &EvalPaths, set: EvalSet) -> Result<Vec<Example>> {
 	let path = set.path(&paths.data, &paths.models);
+	if set.sealed_dir().is_none() {
+		// A dev set read from `--data`: never a sealed set's file.
+		sealed::refuse(&path, &paths.models, "only `eval --test` scores it")?;
+	}
 	let ex: Vec<Example> = data::read_jsonl(&path)
 		.with_context(|| format!("{}: reading {}", set.name(), path.display()))?
 		.into_iter()

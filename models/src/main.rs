@@ -148,7 +148,8 @@ struct TrainArgs {
 	#[arg(long, default_value_t = 1)]
 	augment: usize,
 	/// Hand-written labelled memos (JSON lines) added to the training split, repeatable (e.g.
-	/// `models/data/voices-train-v1/part-a/train.jsonl`).
+	/// `models/data/voices-train-v1/part-a/train.jsonl`; a sealed set's only once it is retired
+	/// to training).
 	#[arg(long)]
 	extra_train: Vec<PathBuf>,
 	/// How many times each `--extra-train` memo is added (a few hundred hand-written memos
@@ -302,7 +303,7 @@ struct ScopeHeadArgs {
 	#[arg(long, required = true)]
 	no_signal: Vec<PathBuf>,
 	/// Labelled training memos besides the dataset's train split (e.g. the voices-train parts
-	/// the model trained on); repeatable.
+	/// the model trained on; a sealed set's only once it is retired to training); repeatable.
 	#[arg(long)]
 	in_scope: Vec<PathBuf>,
 	/// The largest share of each labelled dev set the head may flag (they abstain).
@@ -341,9 +342,10 @@ struct EvalArgs {
 	/// Dev sets to score, comma-separated (default: all, and a written report covers all).
 	#[arg(long, value_enum, value_delimiter = ',')]
 	sets: Vec<EvalSet>,
-	/// Score the sealed test sets (models/data/sealed-test-v1, -v2, -v3) instead of dev: once per
-	/// published model, after every choice was made on dev; a set the model was scored on before,
-	/// or whose README says it is kept from the model (`Kept from: 0x…`), is skipped. Raises
+	/// Score the sealed test sets (models/data/sealed-test-v1 … -v4) instead of dev: once per
+	/// published model, after every choice was made on dev; a set retired to training
+	/// (`Retired to training: …`), one the model was scored on before, or one whose README says it
+	/// is kept from the model (`Kept from: 0x…`), is skipped. Raises
 	/// each set's "Times scored" count, appends to its SCORES.md and writes <set folder>.json
 	/// (e.g. sealed-test-v2.json) into the model folder.
 	#[arg(long, conflicts_with_all = ["sets", "ablation", "no_write"])]

@@ -304,7 +304,7 @@ pub struct Report {
 	pub labels: Vec<String>,
 	/// Reason codes.
 	pub reason_codes: Vec<String>,
-	/// Targets (on dev: the sealed sets' figures are in `sealed-test-v1.json` / `sealed-test-v2.json`).
+	/// Targets (on dev: the sealed sets' figures are in the model folder's `sealed-test-v*.json`).
 	pub targets_met: BTreeMap<String, bool>,
 	/// Sets.
 	pub sets: Vec<SetReport>,

@@ -409,6 +409,7 @@ pub fn fit_scope_head(req: &ScopeRequest) -> Result<ScopeSummary> {
 		quiet.extend(memos.into_iter().map(|m| m.text));
 	}
 	let train_path = paths.data.join("train.jsonl");
+	sealed::refuse(&train_path, &paths.models, "nothing is fitted on it")?;
 	let mut labelled: Vec<Example> = data::read_jsonl(&train_path)
 		.with_context(|| format!("reading {}", train_path.display()))?;
 	for p in &req.in_scope {

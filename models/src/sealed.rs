@@ -1,13 +1,15 @@
 //! The sealed test set and its score count.
 //!
 //! A sealed set (`models/data/sealed-test-v1/` … `-v4/`) is scored once per
-//! published model, after every choice was made on dev. Its `README.md` holds a line `Times scored: N`; every scoring
+//! published model, after every choice was made on dev, until it is retired to training (a
+//! README line `Retired to training: …`, [`retired`]): then `train --extra-train` and
+//! `scope-head --in-scope` may read it and `eval --test` scores it no more. Its `README.md` holds a line `Times scored: N`; every scoring
 //! ([`record_scoring`]) raises N and appends a line to `SCORES.md` beside it, so the count a
 //! reader trusts is the count of times anyone looked. A model hash already in `SCORES.md` is
 //! refused: a second look at the same model is how a test set turns into dev data.
 
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Folders of the sealed sets, oldest first, relative to `models/`. `sealed-test-v1` had been
 /// scored twice (v7, v8) when `sealed-test-v2` was written, before v9's scores were seen;
@@ -80,14 +82,14 @@ pub fn is_inside(path: &Path, sealed_dir: &Path) -> bool {
 	}
 }
 
-/// The sealed set's folder that `path` lies inside, under this crate's `models/` or under
-/// `models` (the folder a command was pointed at, which may be another checkout).
-pub fn sealed_set_of(path: &Path, models: &Path) -> Option<PathBuf> {
+/// The sealed set (its [`SEALED_DIRS`] entry) whose folder `path` lies inside, under this
+/// crate's `models/` or under `models` (the folder a command was pointed at, which may be
+/// another checkout).
+pub fn sealed_set_of(path: &Path, models: &Path) -> Option<&'static str> {
 	let own = Path::new(env!("CARGO_MANIFEST_DIR"));
 	SEALED_DIRS
-		.iter()
-		.flat_map(|d| [own.join(d), models.join(d)])
-		.find(|d| is_inside(path, d))
+		.into_iter()
+		.find(|d| is_inside(path, &own.join(d)) || is_inside(path, &models.join(d)))
 }
 
 /// Whether `path` lies inside a sealed set's folder ([`sealed_set_of`]).
@@ -104,26 +106,38 @@ pub fn refuse(path: &Path, models: &Path, why: &str) -> Result<()> {
 	Ok(())
 }
 
-/// Whether the set in `dir` was retired to training (its README's `Retired to training:` line).
+/// Whether the set in `dir` was retired to training: a `Retired to training:` line in its
+/// README's header (before the first `## ` section, where the count and `Kept from:` stand).
 pub fn retired(dir: &Path) -> Result<bool> {
 	let readme = dir.join("README.md");
 	let text = std::fs::read_to_string(&readme)
-		.with_context(|| format!("reading {}", readme.display()))?;
-	Ok(text.lines().any(|l| l.starts_with(RETIRED_PREFIX)))
+		.with_context(|| format!("reading {} (is it a sealed set?)", readme.display()))?;
+	Ok(text
+		.lines()
+		.take_while(|l| !l.starts_with("## "))
+		.any(|l| l.starts_with(RETIRED_PREFIX)))
 }
 
 /// Refuses `path` when it lies inside a sealed set that was not retired to training
-/// ([`retired`]): training memos may come from a retired set, never from a sealed one.
+/// ([`retired`]): training memos may come from a retired set, never from a sealed one. The set
+/// counts as retired only when this crate's copy of it says so, and the copy under `models`
+/// too where that is another checkout.
 pub fn refuse_unless_retired(path: &Path, models: &Path, why: &str) -> Result<()> {
-	match sealed_set_of(path, models) {
-		Some(dir) if !retired(&dir)? => bail!(
-			"{} is in a sealed set that was not retired to training ({} has no \
-			 `{RETIRED_PREFIX}` line): {why}",
-			path.display(),
-			dir.join("README.md").display()
-		),
-		_ => Ok(()),
+	let Some(d) = sealed_set_of(path, models) else {
+		return Ok(());
+	};
+	let own = Path::new(env!("CARGO_MANIFEST_DIR"));
+	for dir in [own.join(d), models.join(d)] {
+		if dir.exists() && !retired(&dir)? {
+			bail!(
+				"{} is in a sealed set that was not retired to training ({} has no \
+				 `{RETIRED_PREFIX}` line in its header): {why}",
+				path.display(),
+				dir.join("README.md").display()
+			);
+		}
 	}
+	Ok(())
 }
 
 /// Whether the set in `dir` is kept from `model_hash` (its README's `Kept from:` line names it).
@@ -281,6 +295,15 @@ Kept from: `0xaaaa`, 0xbbbb
 		.expect("readme");
 		assert!(retired(&set).expect("read"));
 		refuse_unless_retired(&memos, &models, "-").expect("retired: may be trained on");
+		std::fs::write(
+			set.join("README.md"),
+			"# a set\n\nTimes scored: 3\n\n## History\n\nRetired to training: a quote\n",
+		)
+		.expect("readme");
+		assert!(
+			!retired(&set).expect("read"),
+			"only the header retires a set"
+		);
 		assert!(
 			refuse(&memos, &models, "-").is_err(),
 			"still refused where nothing may read it"

@@ -86,7 +86,9 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 	// Nothing of a sealed test set may reach training or model selection.
 	// A set retired to training may give training memos, never dev ones.
 	let models = base.join("../..");
-	for path in std::iter::once(data)
+	let (train_file, dev_file) = (data.join("train.jsonl"), data.join("dev.jsonl"));
+	for path in [data, &train_file, &dev_file]
+		.into_iter()
 		.chain(&a.extra_dev)
 		.chain(&a.no_signal)
 	{

@@ -998,13 +998,24 @@ fn compare_votes_each_model_at_its_own_point() {
 	let err = compare_models(&paths, &named, &[], &sealed_file, &costs, 10, 3)
 		.expect_err("a sealed no-signal file");
 	assert!(err.to_string().contains("only `eval --test`"), "{err}");
+	// `--data` pointed at a sealed set: its memos are not read as a dev split.
+	let sealed_data = EvalPaths {
+		data: models.join("data/sealed-test-v4"),
+		model: paths.model.clone(),
+		models: paths.models.clone(),
+		base: paths.base.clone(),
+		cache: paths.cache.clone(),
+	};
+	let err = eval_dev(&sealed_data, &[EvalSet::RetiredTest], &[], false)
+		.expect_err("a sealed set as --data");
+	assert!(err.to_string().contains("only `eval --test`"), "{err}");
 	let err = compare_models(&paths, &named, &[], none, &costs, 10, 3).expect_err("nothing");
 	assert!(err.to_string().contains("nothing to compare on"), "{err}");
 	let _ = std::fs::remove_dir_all(&copy);
 }
 
-/// `eval --test` on the published model scores nothing: it was scored on the first three sealed
-/// sets, and the fourth is kept from it. Run against copies of the sets' READMEs and score tables
+/// `eval --test` on the published model scores nothing: the first three sealed sets are retired
+/// to training, and the fourth was scored for it or is kept from it. Run against copies of the sets' READMEs and score tables
 /// (no memo is copied), so a fault here could never spend a real scoring.
 #[test]
 fn the_published_model_is_scored_on_no_sealed_set_again() {
@@ -1028,7 +1039,7 @@ fn the_published_model_is_scored_on_no_sealed_set_again() {
 		cache: None,
 	};
 	let err = score_sealed(&paths, "2026-12-04").expect_err("nothing left to score");
-	assert!(err.to_string().contains("scored on"), "{err}");
+	assert!(err.to_string().contains("no sealed set left"), "{err}");
 	for d in SEALED_DIRS {
 		for f in ["README.md", "SCORES.md"] {
 			assert_eq!(
@@ -1037,6 +1048,56 @@ fn the_published_model_is_scored_on_no_sealed_set_again() {
 				"{d}/{f} changed"
 			);
 		}
+	}
+	let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A set retired to training is never scored again, whoever the model: with `sealed-test-v4`
+/// open to the published model (its `Kept from:` line and score table left out of the copies),
+/// `eval --test` goes straight to v4 and fails on its memos, which the copies do not hold, before
+/// it reads or counts anything of v1–v3.
+#[test]
+fn eval_test_skips_the_sets_retired_to_training() {
+	use veritas_models::evaluate::{score_sealed, EvalPaths};
+	use veritas_models::sealed::SEALED_DIRS;
+	let models = Path::new(env!("CARGO_MANIFEST_DIR"));
+	let root = scratch("retired-copies");
+	let last = SEALED_DIRS[SEALED_DIRS.len() - 1];
+	for d in SEALED_DIRS {
+		std::fs::create_dir_all(root.join(d)).expect("dir");
+		let readme = std::fs::read_to_string(models.join(d).join("README.md")).expect("readme");
+		if d == last {
+			let open: String = readme
+				.split_inclusive('\n')
+				.filter(|l| !l.starts_with("Kept from: "))
+				.collect();
+			std::fs::write(root.join(d).join("README.md"), open).expect("copy");
+		} else {
+			assert!(
+				veritas_models::sealed::retired(&models.join(d)).expect("readme"),
+				"{d} is retired to training"
+			);
+			std::fs::write(root.join(d).join("README.md"), readme).expect("copy");
+		}
+	}
+	let paths = EvalPaths {
+		model: published_dir(),
+		data: models.join("data/veritas-tx-v8"),
+		models: root.clone(),
+		base: Some(base()),
+		cache: None,
+	};
+	let err = score_sealed(&paths, "2026-12-04").expect_err("v4's memos are not in the copy");
+	let msg = format!("{err:#}");
+	assert!(
+		msg.contains("sealed-test-v4") && msg.contains("test.jsonl"),
+		"{msg}"
+	);
+	for d in SEALED_DIRS {
+		assert!(
+			!root.join(d).join("SCORES.md").exists(),
+			"{d} got a score line"
+		);
 	}
 	let _ = std::fs::remove_dir_all(&root);
 }

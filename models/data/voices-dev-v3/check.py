@@ -22,5 +22,6 @@ if __name__ == "__main__":
         blind=["data/veritas-tx-v8/*.jsonl", "data/voices-train-v1/part-*/train.jsonl",
                "data/voices-train-v2/part-*/train.jsonl", "data/voices-dev-v1/dev.jsonl",
                "data/voices-dev-v2/dev.jsonl", "data/sealed-test-v1/test.jsonl",
-               "data/sealed-test-v2/test.jsonl"],
+               "data/sealed-test-v2/test.jsonl",
+               "data/sealed-test-v3/test.jsonl"],
         only=sys.argv[1] if len(sys.argv) > 1 else None))
