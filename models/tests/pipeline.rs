@@ -1014,12 +1014,24 @@ fn compare_votes_each_model_at_its_own_point() {
 	let _ = std::fs::remove_dir_all(&copy);
 }
 
+/// Paths that score the published model with `root` standing in for `models/` (copies of the
+/// sealed sets' READMEs and score tables, so no scoring can touch the real ones).
+fn published_over(root: &Path) -> veritas_models::evaluate::EvalPaths {
+	veritas_models::evaluate::EvalPaths {
+		model: published_dir(),
+		data: Path::new(env!("CARGO_MANIFEST_DIR")).join("data/veritas-tx-v8"),
+		models: root.to_path_buf(),
+		base: Some(base()),
+		cache: None,
+	}
+}
+
 /// `eval --test` on the published model scores nothing: the first three sealed sets are retired
 /// to training, and the fourth was scored for it or is kept from it. Run against copies of the sets' READMEs and score tables
 /// (no memo is copied), so a fault here could never spend a real scoring.
 #[test]
 fn the_published_model_is_scored_on_no_sealed_set_again() {
-	use veritas_models::evaluate::{score_sealed, EvalPaths};
+	use veritas_models::evaluate::score_sealed;
 	use veritas_models::sealed::SEALED_DIRS;
 	let models = Path::new(env!("CARGO_MANIFEST_DIR"));
 	let root = scratch("sealed-copies");
@@ -1031,13 +1043,7 @@ fn the_published_model_is_scored_on_no_sealed_set_again() {
 			}
 		}
 	}
-	let paths = EvalPaths {
-		model: published_dir(),
-		data: models.join("data/veritas-tx-v8"),
-		models: root.clone(),
-		base: Some(base()),
-		cache: None,
-	};
+	let paths = published_over(&root);
 	let err = score_sealed(&paths, "2026-12-04").expect_err("nothing left to score");
 	assert!(err.to_string().contains("no sealed set left"), "{err}");
 	for d in SEALED_DIRS {
@@ -1058,7 +1064,7 @@ fn the_published_model_is_scored_on_no_sealed_set_again() {
 /// it reads or counts anything of v1–v3.
 #[test]
 fn eval_test_skips_the_sets_retired_to_training() {
-	use veritas_models::evaluate::{score_sealed, EvalPaths};
+	use veritas_models::evaluate::score_sealed;
 	use veritas_models::sealed::SEALED_DIRS;
 	let models = Path::new(env!("CARGO_MANIFEST_DIR"));
 	let root = scratch("retired-copies");
@@ -1080,13 +1086,7 @@ fn eval_test_skips_the_sets_retired_to_training() {
 			std::fs::write(root.join(d).join("README.md"), readme).expect("copy");
 		}
 	}
-	let paths = EvalPaths {
-		model: published_dir(),
-		data: models.join("data/veritas-tx-v8"),
-		models: root.clone(),
-		base: Some(base()),
-		cache: None,
-	};
+	let paths = published_over(&root);
 	let err = score_sealed(&paths, "2026-12-04").expect_err("v4's memos are not in the copy");
 	let msg = format!("{err:#}");
 	assert!(
