@@ -50,6 +50,9 @@ pub struct FinetuneConfig {
 	/// Decay both learning rates linearly to zero over `base.epochs` epochs (per batch) instead
 	/// of keeping them constant.
 	pub lr_decay: bool,
+	/// Balance the labels among training memos of at most this many words in the label loss
+	/// ([`crate::train::short_balance_weights`]); 0: off.
+	pub balance_short: usize,
 }
 
 /// Training texts whose initial pooled features fix the standardisation (a seeded sample when the
@@ -374,6 +377,8 @@ pub fn finetune(
 	let h = bcfg.hidden_size;
 	let t0 = std::time::Instant::now();
 	let st_train = bottom_states(encoder, &wbytes, &bcfg, frozen, train.0, "train")?;
+	let example_weights = (cfg.balance_short > 0)
+		.then(|| crate::train::short_balance_weights(train.0, train.1, cfg.balance_short));
 	let st_dev = bottom_states(encoder, &wbytes, &bcfg, frozen, dev.0, "dev")?;
 	if cfg.base.progress {
 		eprintln!(
@@ -510,11 +515,15 @@ pub fn finetune(
 				chunk.len(),
 				&device,
 			)?;
-			let label_loss = crate::train::label_loss(
+			let chunk_weights: Option<Vec<f32>> = example_weights
+				.as_ref()
+				.map(|w| chunk.iter().map(|&i| w[i]).collect());
+			let label_loss = crate::train::weighted_label_loss(
 				&logits,
 				&yb,
 				crate::data::POSITIVE,
 				cfg.base.illicit_weight,
+				chunk_weights.as_deref(),
 			)?;
 			let loss = (&label_loss + (cross_entropy(&rlogits, &rbt)? * cfg.base.reason_weight)?)?;
 			let grads = loss.backward()?;

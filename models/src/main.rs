@@ -181,6 +181,10 @@ struct TrainArgs {
 	/// Decay the learning rates linearly to zero over --epochs (with --unfreeze-layers).
 	#[arg(long)]
 	lr_decay: bool,
+	/// Balance the labels among training memos of at most N words in the label loss: each label
+	/// weighs half of what the short memos weigh together (with --unfreeze-layers; 0 = off).
+	#[arg(long, default_value_t = 0, requires = "unfreeze_layers")]
+	balance_short: usize,
 	/// Truncation length in tokens.
 	#[arg(long, default_value_t = 128)]
 	max_len: usize,
@@ -639,6 +643,7 @@ fn train(a: TrainArgs) -> Result<()> {
 		encoder_lr: a.encoder_lr,
 		lora_rank: a.lora_rank,
 		lr_decay: a.lr_decay,
+		balance_short: a.balance_short,
 		max_len: a.max_len,
 		input: a.input,
 		config: TrainConfig {

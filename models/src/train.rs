@@ -76,10 +76,29 @@ pub fn label_loss(
 	positive: usize,
 	weight: f64,
 ) -> candle_core::Result<Tensor> {
+	weighted_label_loss(logits, targets, positive, weight, None)
+}
+
+/// [`label_loss`] with each example's weight multiplied by `example_weights[i]` (one per row;
+/// `None`: all 1), e.g. the weights of [`short_balance_weights`].
+pub fn weighted_label_loss(
+	logits: &Tensor,
+	targets: &Tensor,
+	positive: usize,
+	weight: f64,
+	example_weights: Option<&[f32]>,
+) -> candle_core::Result<Tensor> {
 	let t = targets.to_vec1::<u32>()?;
 	let soft = t.iter().any(|&v| v as usize == crate::data::NO_SIGNAL);
-	if weight == 1.0 && !soft {
+	if weight == 1.0 && !soft && example_weights.is_none() {
 		return cross_entropy(logits, targets);
+	}
+	if example_weights.is_some_and(|e| e.len() != t.len()) {
+		candle_core::bail!(
+			"{} example weights for {} examples",
+			example_weights.map_or(0, <[f32]>::len),
+			t.len()
+		);
 	}
 	// The target distribution per example: one-hot for a labelled memo, uniform for a
 	// no-signal one (it should lean neither way); an illicit memo weighs `weight`.
@@ -97,6 +116,9 @@ pub fn label_loss(
 		if v == positive {
 			w[i] = weight as f32;
 		}
+		if let Some(e) = example_weights {
+			w[i] *= e[i];
+		}
 	}
 	let dist = Tensor::from_vec(dist, (n, k), logits.device())?;
 	let w = Tensor::from_vec(w, n, logits.device())?;
@@ -104,6 +126,41 @@ pub fn label_loss(
 		.sum(1)?
 		.neg()?;
 	(nll * &w)?.sum_all()?.broadcast_div(&w.sum_all()?)
+}
+
+/// Label-loss weights that balance the labels among short memos: an example of at most
+/// `max_words` words (whitespace-separated) weighs `n_short / (2 n_c)`, where `n_c` counts the
+/// short examples of its label `c`, so legit and illicit short memos weigh the same in total and
+/// the short memos as much as before; longer examples, no-signal ones (label index ≥ 2) and a
+/// label with no short example weigh 1. `max_words = 0` gives all 1.
+///
+/// Why: the generator writes few short illicit memos (on `veritas-tx-v8`'s training split 6% of
+/// the memos of at most four words are illicit, against 55% of those over eight), which teaches
+/// the label head that a short memo is legit.
+pub fn short_balance_weights(texts: &[&str], labels: &[usize], max_words: usize) -> Vec<f32> {
+	let short: Vec<bool> = texts
+		.iter()
+		.zip(labels)
+		.map(|(t, &y)| max_words > 0 && y < 2 && t.split_whitespace().count() <= max_words)
+		.collect();
+	let mut n = [0usize; 2];
+	for (&is, &y) in short.iter().zip(labels) {
+		if is {
+			n[y] += 1;
+		}
+	}
+	let total = (n[0] + n[1]) as f32;
+	short
+		.iter()
+		.zip(labels)
+		.map(|(&is, &y)| {
+			if is && n[0] > 0 && n[1] > 0 {
+				total / (2.0 * n[y] as f32)
+			} else {
+				1.0
+			}
+		})
+		.collect()
 }
 
 /// Embeddings with label and reason targets.
@@ -494,6 +551,47 @@ pub fn score_of(p: f64) -> u16 {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn short_memos_weigh_so_that_each_label_counts_the_same() {
+		// Three short legit memos, one short illicit, one long illicit, one no-signal.
+		let texts = [
+			"rent may",
+			"gym fee",
+			"bus card",
+			"ddos payoff",
+			"a long memo of many words here",
+			"ok",
+		];
+		let labels = [0, 0, 0, 1, 1, crate::data::NO_SIGNAL];
+		let w = short_balance_weights(&texts, &labels, 3);
+		let want = [4.0 / 6.0, 4.0 / 6.0, 4.0 / 6.0, 2.0, 1.0, 1.0];
+		for (g, e) in w.iter().zip(want) {
+			assert!((g - e).abs() < 1e-6, "{w:?}");
+		}
+		// Short memos keep their total weight; 0 words turns it off; one label alone: all 1.
+		assert!((w[..4].iter().sum::<f32>() - 4.0).abs() < 1e-5);
+		assert!(short_balance_weights(&texts, &labels, 0)
+			.iter()
+			.all(|&x| x == 1.0));
+		assert!(short_balance_weights(&texts[..3], &labels[..3], 3)
+			.iter()
+			.all(|&x| x == 1.0));
+		// The weighted loss: doubling one example's weight is the loss with it counted twice.
+		let dev = Device::Cpu;
+		let logits = Tensor::new(&[[1f32, -1.0], [0.2, 0.3]], &dev).unwrap();
+		let y = Tensor::new(&[0u32, 1], &dev).unwrap();
+		let twice = Tensor::new(&[[1f32, -1.0], [0.2, 0.3], [0.2, 0.3]], &dev).unwrap();
+		let y2 = Tensor::new(&[0u32, 1, 1], &dev).unwrap();
+		let a = weighted_label_loss(&logits, &y, 1, 1.0, Some(&[1.0, 2.0]))
+			.and_then(|l| l.to_scalar::<f32>())
+			.unwrap();
+		let b = cross_entropy(&twice, &y2)
+			.and_then(|l| l.to_scalar::<f32>())
+			.unwrap();
+		assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+		assert!(weighted_label_loss(&logits, &y, 1, 1.0, Some(&[1.0])).is_err());
+	}
 
 	#[test]
 	fn illicit_examples_weigh_more_in_the_label_loss() {

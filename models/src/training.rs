@@ -65,6 +65,9 @@ pub struct TrainRequest {
 	pub encoder_lr: f64,
 	/// LoRA rank of the fine-tuned layers (0: all weights).
 	pub lora_rank: usize,
+	/// Balance the labels among memos of at most this many words in the label loss (fine-tuning
+	/// only; 0: off).
+	pub balance_short: usize,
 	/// Linear decay of both learning rates to zero.
 	pub lr_decay: bool,
 	/// Truncation length.
@@ -158,6 +161,10 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 	let reasons = data::reason_codes();
 	let cfg = a.config.clone();
 	let adapter_path = run_dir.join(ADAPTER_FILE);
+	anyhow::ensure!(
+		a.balance_short == 0 || a.unfreeze_layers > 0,
+		"--balance-short weighs the fine-tuning loss: give --unfreeze-layers too"
+	);
 	let (outcome, xdv, t_embed, t_train) = if a.unfreeze_layers == 0 {
 		let mut tr_inputs = model_inputs(&train_all, a.input);
 		tr_inputs.extend(no_signal.iter().cloned());
@@ -213,6 +220,7 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 				encoder_lr: a.encoder_lr,
 				lora_rank: (a.lora_rank > 0).then_some(a.lora_rank),
 				lr_decay: a.lr_decay,
+				balance_short: a.balance_short,
 			},
 		)?;
 		write_adapter(&ft.tensors, &adapter_path)?;
@@ -260,6 +268,7 @@ pub fn train(req: &TrainRequest) -> Result<()> {
 		"perturbations_per_augmented_example": PERTURB_OPS,
 		"unfreeze_layers": a.unfreeze_layers,
 		"lora_rank": a.lora_rank,
+		"balance_short": a.balance_short,
 		"lr_decay": a.lr_decay,
 		"max_len": a.max_len,
 		"input": input_name(a.input),

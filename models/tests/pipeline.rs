@@ -482,6 +482,7 @@ fn finetune_fixture(lora_rank: Option<usize>) -> veritas_models::finetune::Finet
 			encoder_lr: if lora_rank.is_some() { 3e-4 } else { 1e-4 },
 			lora_rank,
 			lr_decay: lora_rank.is_some(),
+			balance_short: 0,
 		},
 	)
 	.expect("fine-tuning")
