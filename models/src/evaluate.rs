@@ -32,6 +32,9 @@ pub const VOICES_DEV_V2: &str = "data/voices-dev-v2/dev.jsonl";
 /// The third hand-written dev set, written by sessions that read no dataset, to choose between
 /// models that meet the cap (see `models/CHANGELOG.md`); relative to `models/`.
 pub const VOICES_DEV_V3: &str = "data/voices-dev-v3/dev.jsonl";
+/// The fourth hand-written dev set, the same layout by four new writers, written to judge v16
+/// against v14 once `voices-dev-v3` was worn (see `models/CHANGELOG.md`); relative to `models/`.
+pub const VOICES_DEV_V4: &str = "data/voices-dev-v4/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The no-signal dev sets (every answer Abstain): name and parts; `eval` reports them beside
@@ -100,6 +103,10 @@ pub enum EvalSet {
 	/// ([`VOICES_DEV_V3`]).
 	#[value(name = "voices_dev_v3")]
 	VoicesDevV3,
+	/// Hand-written memos in the same nine voices, by four more writers who read no dataset
+	/// ([`VOICES_DEV_V4`]).
+	#[value(name = "voices_dev_v4")]
+	VoicesDevV4,
 	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -116,7 +123,7 @@ pub enum EvalSet {
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 8] = [
+	pub const DEV: [EvalSet; 9] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
@@ -125,6 +132,7 @@ impl EvalSet {
 		EvalSet::VoicesDev,
 		EvalSet::VoicesDevV2,
 		EvalSet::VoicesDevV3,
+		EvalSet::VoicesDevV4,
 	];
 
 	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
@@ -147,6 +155,7 @@ impl EvalSet {
 			EvalSet::VoicesDev => "voices_dev",
 			EvalSet::VoicesDevV2 => "voices_dev_v2",
 			EvalSet::VoicesDevV3 => "voices_dev_v3",
+			EvalSet::VoicesDevV4 => "voices_dev_v4",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 			EvalSet::SealedTestV3 => "sealed_test_v3",
@@ -163,6 +172,7 @@ impl EvalSet {
 			EvalSet::VoicesDev => models.join(VOICES_DEV),
 			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
 			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
+			EvalSet::VoicesDevV4 => models.join(VOICES_DEV_V4),
 			EvalSet::SealedTest
 			| EvalSet::SealedTestV2
 			| EvalSet::SealedTestV3
@@ -214,6 +224,7 @@ impl EvalSet {
 				| EvalSet::VoicesDev
 				| EvalSet::VoicesDevV2
 				| EvalSet::VoicesDevV3
+				| EvalSet::VoicesDevV4
 		)
 	}
 }
@@ -599,6 +610,7 @@ pub fn eval_dev(
 		EvalSet::VoicesDev,
 		EvalSet::VoicesDevV2,
 		EvalSet::VoicesDevV3,
+		EvalSet::VoicesDevV4,
 	] {
 		if let Some(v) = sets.iter().find(|s| s.name == set.name()) {
 			targets.insert(
