@@ -674,8 +674,8 @@ pub struct SealedScore {
 }
 
 /// Scores each sealed set once: skips a set retired to training, one the model was scored on
-/// before and one kept from it (and fails when that leaves none), raises each scored set's count and appends to its `SCORES.md`, writes
-/// `<set folder>.json` into the model directory.
+/// before and one kept from it (and fails when that leaves none), raises each scored set's
+/// count and appends to its `SCORES.md`, writes `<set folder>.json` into the model directory.
 pub fn score_sealed(paths: &EvalPaths, date: &str) -> Result<Vec<SealedScore>> {
 	let engine = paths.load_model(paths.engine_options())?;
 	let hash = format!(
