@@ -35,6 +35,10 @@ pub const VOICES_DEV_V3: &str = "data/voices-dev-v3/dev.jsonl";
 /// The fourth hand-written dev set, the same layout by four new writers, written to judge v16
 /// against v14 once `voices-dev-v3` was worn (see `models/CHANGELOG.md`); relative to `models/`.
 pub const VOICES_DEV_V4: &str = "data/voices-dev-v4/dev.jsonl";
+/// The fifth hand-written dev set, the same layout by four more writers, written to judge v17
+/// against v16 once `voices-dev-v4` had judged v16 (see `models/CHANGELOG.md`); relative to
+/// `models/`.
+pub const VOICES_DEV_V5: &str = "data/voices-dev-v5/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The no-signal dev sets (every answer Abstain): name and parts; `eval` reports them beside
@@ -107,6 +111,10 @@ pub enum EvalSet {
 	/// ([`VOICES_DEV_V4`]).
 	#[value(name = "voices_dev_v4")]
 	VoicesDevV4,
+	/// Hand-written memos in the same nine voices, by four more writers who read no dataset
+	/// ([`VOICES_DEV_V5`]).
+	#[value(name = "voices_dev_v5")]
+	VoicesDevV5,
 	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -119,11 +127,14 @@ pub enum EvalSet {
 	/// The fourth sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTestV4,
+	/// The fifth sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTestV5,
 }
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 9] = [
+	pub const DEV: [EvalSet; 10] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
@@ -133,6 +144,7 @@ impl EvalSet {
 		EvalSet::VoicesDevV2,
 		EvalSet::VoicesDevV3,
 		EvalSet::VoicesDevV4,
+		EvalSet::VoicesDevV5,
 	];
 
 	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
@@ -156,10 +168,12 @@ impl EvalSet {
 			EvalSet::VoicesDevV2 => "voices_dev_v2",
 			EvalSet::VoicesDevV3 => "voices_dev_v3",
 			EvalSet::VoicesDevV4 => "voices_dev_v4",
+			EvalSet::VoicesDevV5 => "voices_dev_v5",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 			EvalSet::SealedTestV3 => "sealed_test_v3",
 			EvalSet::SealedTestV4 => "sealed_test_v4",
+			EvalSet::SealedTestV5 => "sealed_test_v5",
 		}
 	}
 
@@ -173,21 +187,24 @@ impl EvalSet {
 			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
 			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
 			EvalSet::VoicesDevV4 => models.join(VOICES_DEV_V4),
+			EvalSet::VoicesDevV5 => models.join(VOICES_DEV_V5),
 			EvalSet::SealedTest
 			| EvalSet::SealedTestV2
 			| EvalSet::SealedTestV3
-			| EvalSet::SealedTestV4 => models
+			| EvalSet::SealedTestV4
+			| EvalSet::SealedTestV5 => models
 				.join(self.sealed_dir().unwrap_or_default())
 				.join("test.jsonl"),
 		}
 	}
 
 	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
-	pub const SEALED: [EvalSet; 4] = [
+	pub const SEALED: [EvalSet; 5] = [
 		EvalSet::SealedTest,
 		EvalSet::SealedTestV2,
 		EvalSet::SealedTestV3,
 		EvalSet::SealedTestV4,
+		EvalSet::SealedTestV5,
 	];
 
 	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
@@ -197,6 +214,7 @@ impl EvalSet {
 			EvalSet::SealedTestV2 => Some(sealed::SEALED_DIRS[1]),
 			EvalSet::SealedTestV3 => Some(sealed::SEALED_DIRS[2]),
 			EvalSet::SealedTestV4 => Some(sealed::SEALED_DIRS[3]),
+			EvalSet::SealedTestV5 => Some(sealed::SEALED_DIRS[4]),
 			_ => None,
 		}
 	}
@@ -225,6 +243,7 @@ impl EvalSet {
 				| EvalSet::VoicesDevV2
 				| EvalSet::VoicesDevV3
 				| EvalSet::VoicesDevV4
+				| EvalSet::VoicesDevV5
 		)
 	}
 }
