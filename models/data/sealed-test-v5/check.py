@@ -15,7 +15,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import voices_check  # noqa: E402
 
 D = "data/sealed-test-v5"
-OOD_WANT = {k: 20 for k in voices_check.OOD_KINDS}
+# sood5-035, -040 (one-two-words) and -053 (emoji-only) equalled, after folding case, spaces and
+# punctuation, a training memo (nosignal-train-v1) and were removed blind.
+OOD_WANT = {k: 20 for k in voices_check.OOD_KINDS} | {"one-two-words": 18, "emoji-only": 19}
 
 
 def main():
