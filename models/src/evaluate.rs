@@ -39,6 +39,10 @@ pub const VOICES_DEV_V4: &str = "data/voices-dev-v4/dev.jsonl";
 /// against v16 once `voices-dev-v4` had judged v16 (see `models/CHANGELOG.md`); relative to
 /// `models/`.
 pub const VOICES_DEV_V5: &str = "data/voices-dev-v5/dev.jsonl";
+/// The sixth hand-written dev set, the same layout by four more writers, written to judge v18
+/// against v16 once `voices-dev-v5` had judged v17 (see `models/CHANGELOG.md`); relative to
+/// `models/`.
+pub const VOICES_DEV_V6: &str = "data/voices-dev-v6/dev.jsonl";
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The no-signal dev sets (every answer Abstain): name and parts; `eval` reports them beside
@@ -115,6 +119,10 @@ pub enum EvalSet {
 	/// ([`VOICES_DEV_V5`]).
 	#[value(name = "voices_dev_v5")]
 	VoicesDevV5,
+	/// Hand-written memos in the same nine voices, by four more writers who read no dataset
+	/// ([`VOICES_DEV_V6`]).
+	#[value(name = "voices_dev_v6")]
+	VoicesDevV6,
 	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -134,7 +142,7 @@ pub enum EvalSet {
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 10] = [
+	pub const DEV: [EvalSet; 11] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
@@ -145,6 +153,7 @@ impl EvalSet {
 		EvalSet::VoicesDevV3,
 		EvalSet::VoicesDevV4,
 		EvalSet::VoicesDevV5,
+		EvalSet::VoicesDevV6,
 	];
 
 	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
@@ -169,6 +178,7 @@ impl EvalSet {
 			EvalSet::VoicesDevV3 => "voices_dev_v3",
 			EvalSet::VoicesDevV4 => "voices_dev_v4",
 			EvalSet::VoicesDevV5 => "voices_dev_v5",
+			EvalSet::VoicesDevV6 => "voices_dev_v6",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 			EvalSet::SealedTestV3 => "sealed_test_v3",
@@ -188,6 +198,7 @@ impl EvalSet {
 			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
 			EvalSet::VoicesDevV4 => models.join(VOICES_DEV_V4),
 			EvalSet::VoicesDevV5 => models.join(VOICES_DEV_V5),
+			EvalSet::VoicesDevV6 => models.join(VOICES_DEV_V6),
 			EvalSet::SealedTest
 			| EvalSet::SealedTestV2
 			| EvalSet::SealedTestV3
@@ -244,6 +255,7 @@ impl EvalSet {
 				| EvalSet::VoicesDevV3
 				| EvalSet::VoicesDevV4
 				| EvalSet::VoicesDevV5
+				| EvalSet::VoicesDevV6
 		)
 	}
 }
@@ -630,6 +642,8 @@ pub fn eval_dev(
 		EvalSet::VoicesDevV2,
 		EvalSet::VoicesDevV3,
 		EvalSet::VoicesDevV4,
+		EvalSet::VoicesDevV5,
+		EvalSet::VoicesDevV6,
 	] {
 		if let Some(v) = sets.iter().find(|s| s.name == set.name()) {
 			targets.insert(

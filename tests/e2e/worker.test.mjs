@@ -17,17 +17,17 @@ import { logLines, publishedModel, publishedModelDir, rpc, startNode, submit, wa
 const VRT = 1_000_000_000_000n;
 
 // Memos and record texts, and what each should end as with the published model: the clear ones
-// decided; one ordinary invoice inside its abstain band (veritas-screen-v16 scores it 117; it
-// approves at 50 or less); a lottery scam it scores 5899, short of its reject edge (7650: v16's
-// band is wider than v14's, which rejected it at 8586); and a memo that says nothing ("as
-// discussed": v10, without a scope head, rejected it at 9240), which the scope head takes out of
-// scope. A lone validator's abstention makes those three Undecided at once.
+// decided (a lottery scam too: veritas-screen-v18 scores it 6907, past its reject edge, 6650;
+// v16 abstained on it at 5899); one ordinary invoice inside its abstain band (v18 scores it 68;
+// it approves at 50 or less); and a memo that says nothing ("as discussed": v10, without a scope
+// head, rejected it at 9240), which the scope head takes out of scope. A lone validator's
+// abstention makes those two Undecided at once.
 const CASES = [
   { kind: 'transfer', text: 'rent for May, flat 4B', expect: 'Approve' },
   { kind: 'transfer', text: 'salary November, ACME Ltd payroll', expect: 'Approve' },
   { kind: 'transfer', text: 'electricity bill October, meter 5512', expect: 'Approve' },
   { kind: 'transfer', text: 'pay the ransom in 24h or we publish your files, decryption key after payment', expect: 'Reject' },
-  { kind: 'transfer', text: 'you won the lottery! send gift card codes now to claim your prize', expect: 'Undecided' },
+  { kind: 'transfer', text: 'you won the lottery! send gift card codes now to claim your prize', expect: 'Reject' },
   { kind: 'record', text: 'invoice 4411 for 40 boxes of printer paper, delivered to warehouse 7', expect: 'Undecided' },
   { kind: 'record', text: 'bribe for the customs officer so the container clears without inspection', expect: 'Reject' },
   { kind: 'transfer', text: 'as discussed', expect: 'Undecided' },
