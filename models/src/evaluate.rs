@@ -1402,6 +1402,10 @@ mod tests {
 			EvalSet::SealedTestV4.path(data, models),
 			models.join("data/sealed-test-v4/test.jsonl")
 		);
+		assert_eq!(
+			EvalSet::SealedTestV5.path(data, models),
+			models.join("data/sealed-test-v5/test.jsonl")
+		);
 		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDevV2.lists_errors());
 		assert!(EvalSet::SEALED.iter().all(|s| !s.lists_errors()));
 	}
