@@ -66,6 +66,40 @@ def writer_parts(path, set_prefix, tag, n_fams):
                             ("ia", illicit[:6]), ("ib", illicit[6:])]]
 
 
+def every_other_set(own):
+    """Every labelled set but `own` (a folder under `models/`, e.g. `data/voices-dev-v6`), as the
+    JSONL globs `check` compares against: the generated dataset, then each voices-train,
+    voices-dev and sealed-test set in version order (sets written later included: the filter is
+    symmetric)."""
+    def version(d):
+        return int(re.search(r"(\d+)$", d).group(1))
+
+    sets = ["data/veritas-tx-v8/*.jsonl"]
+    for family, files in [("voices-train", "part-*/train.jsonl"), ("voices-dev", "dev.jsonl"),
+                          ("sealed-test", "test.jsonl")]:
+        dirs = glob.glob(models_path("data", f"{family}-v*"))
+        for d in sorted((os.path.relpath(d, MODELS) for d in dirs), key=version):
+            if d != own:
+                sets.append(f"{d}/{files}")
+    return sets
+
+
+def writer_set_main(title, path, set_prefix, tag, n_fams, blind, argv, plain=PLAIN):
+    """The command line of a set in the four writers' layout (`writer_parts`): no argument
+    checks the whole file; `<prefix>-la` (…) one part of it; `<prefix>-la DRAFT` a writer's
+    draft of that part alone. Every set in `blind` is compared blind. The exit status."""
+    only = argv[1] if len(argv) > 1 else None
+    draft = os.path.abspath(argv[2]) if len(argv) > 2 else None
+    parts = writer_parts(draft or path, set_prefix, tag, n_fams)
+    names = [p[1] for p in parts]
+    if only is not None and only not in names:
+        raise SystemExit(f"no part {only!r}: want {', '.join(names)}")
+    if draft:
+        # A writer's draft holds one part: check it alone.
+        parts = [p for p in parts if p[1] == only]
+    return run(title, parts, readable=[], blind=blind, only=None if draft else only, plain=plain)
+
+
 def tokens(text):
     return frozenset(re.findall(r"[^\W_]+", text.lower()))
 

@@ -20,32 +20,20 @@ D = "data/sealed-test-v5"
 OOD_WANT = {k: 20 for k in voices_check.OOD_KINDS} | {"one-two-words": 18, "emoji-only": 19}
 
 
+BLIND = voices_check.every_other_set(D)
+
+
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else None
-    draft = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
     errors = []
     if only in (None, "ood"):
-        voices_check.check_sealed_ood(draft if only == "ood" and draft else f"{D}/ood.jsonl",
-                                      r"sood5-\d{3}", OOD_WANT, errors, long_words=(330, 480))
+        draft = os.path.abspath(sys.argv[2]) if only == "ood" and len(sys.argv) > 2 else None
+        voices_check.check_sealed_ood(draft or f"{D}/ood.jsonl", r"sood5-\d{3}", OOD_WANT, errors,
+                                      long_words=(330, 480))
         if only == "ood":
             return voices_check.finish(errors)
-    parts = voices_check.writer_parts(draft or f"{D}/test.jsonl", "st5", "s", 6)
-    if only is not None and only not in [p[1] for p in parts]:
-        sys.exit(f"no part {only!r}: want st5-la, st5-lb, st5-ia, st5-ib or ood")
-    if draft:
-        # A writer's draft holds one part: check it alone.
-        parts = [p for p in parts if p[1] == only]
-    status = voices_check.run(
-        "sealed-test-v5", parts,
-        readable=[],
-        blind=["data/veritas-tx-v8/*.jsonl", "data/voices-train-v1/part-*/train.jsonl",
-               "data/voices-train-v2/part-*/train.jsonl",
-               "data/voices-train-v3/part-*/train.jsonl", "data/voices-dev-v1/dev.jsonl",
-               "data/voices-dev-v2/dev.jsonl", "data/voices-dev-v3/dev.jsonl",
-               "data/voices-dev-v4/dev.jsonl", "data/sealed-test-v1/test.jsonl",
-               "data/sealed-test-v2/test.jsonl", "data/sealed-test-v3/test.jsonl",
-               "data/sealed-test-v4/test.jsonl"],
-        only=None if draft else only)
+    status = voices_check.writer_set_main("sealed-test-v5", f"{D}/test.jsonl", "st5", "s", 6,
+                                          BLIND, sys.argv)
     # The verdict printed last is the whole set's: test.jsonl's above, ood.jsonl's if it failed.
     return (voices_check.finish(errors) if errors else 0) or status
 
