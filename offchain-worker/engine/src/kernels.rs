@@ -282,7 +282,8 @@ pub(crate) fn exp_f32(x: f32) -> f32 {
 	y * f32::from_bits(((n as i32 + 127) << 23) as u32)
 }
 
-/// Rows × columns of the output block [`matmul_fma`] keeps in registers (12 ymm or 6 zmm).
+/// Rows of the output block [`matmul_fma`] keeps in registers (6 zmm, or 12 ymm for its 16
+/// columns).
 const MM_ROWS: usize = 6;
 /// Columns of a block; `b`'s rows are read in whole blocks.
 pub(crate) const MM_COLS: usize = 16;
@@ -296,50 +297,165 @@ pub(crate) struct Strided<'a> {
 	pub stride: usize,
 }
 
-multiversion! {
-	/// `c[i, j] = scale · Σ_p a[i, p] · b[p, j]` for `a` `[m, k]`, `b` `[k, n]` (both strided)
-	/// and `c` `[m, n]` dense, `mkn = [m, k, n]` (the attention products). `b`'s rows are read
-	/// in whole blocks of [`MM_COLS`]: its stride and its last row reach
-	/// `n.next_multiple_of(MM_COLS)` columns, whose values past `n` are never used.
-	///
-	/// Every output is one chain of fused multiply-adds over `p` in order, from 0, then one
-	/// multiply by `scale`. A fused multiply-add rounds once whatever the vector width (and
-	/// `mul_add` is exact in the portable build too), so every build returns the same bits,
-	/// whatever the blocking.
-	fn matmul_fma(c: &mut [f32], a: Strided<'_>, b: Strided<'_>, mkn: [usize; 3], scale: f32) {
-		let [m, k, n] = mkn;
-		let (lda, ldb) = (a.stride, b.stride);
-		let (a, b) = (a.values, b.values);
-		let n_blocks = n.next_multiple_of(MM_COLS);
-		assert!(c.len() == m * n && ldb >= n_blocks);
-		if m == 0 || n == 0 {
-			return;
-		}
-		assert!(a.len() >= (m - 1) * lda + k && (k == 0 || b.len() >= (k - 1) * ldb + n_blocks));
-		for i0 in (0..m).step_by(MM_ROWS) {
-			// A block past the last row repeats it (computed, never written).
-			let rows: [&[f32]; MM_ROWS] =
-				std::array::from_fn(|r| &a[(i0 + r).min(m - 1) * lda..][..k]);
-			for j0 in (0..n).step_by(MM_COLS) {
-				let mut acc = [[0f32; MM_COLS]; MM_ROWS];
-				for p in 0..k {
-					let bp = &b[p * ldb + j0..][..MM_COLS];
-					let x: [f32; MM_ROWS] = std::array::from_fn(|r| rows[r][p]);
-					for (acc, x) in acc.iter_mut().zip(x) {
-						for (acc, &y) in acc.iter_mut().zip(bp) {
-							*acc = x.mul_add(y, *acc);
-						}
-					}
-				}
-				let cols = (n - j0).min(MM_COLS);
-				for (r, acc) in acc.iter().enumerate().take(m - i0) {
-					let out = &mut c[(i0 + r) * n + j0..][..cols];
-					for (out, &v) in out.iter_mut().zip(acc) {
-						*out = v * scale;
-					}
+/// One output block of [`matmul_fma`]: `acc[r][j] = Σ_p a_r[p] · b[p · ldb + j]` for the
+/// block's `MM_ROWS` rows of `a` (each `k` long) and `MM_COLS` columns of `b`, every sum one
+/// chain of fused multiply-adds over `p` in order, from 0.
+///
+/// # Safety
+/// `b` points at `(k − 1) · ldb + MM_COLS` readable values (when `k > 0`); the CPU has the
+/// block function's features.
+type FmaBlock =
+	unsafe fn(&[&[f32]; MM_ROWS], *const f32, usize, usize) -> [[f32; MM_COLS]; MM_ROWS];
+
+/// `c[i, j] = scale · Σ_p a[i, p] · b[p, j]` for `a` `[m, k]`, `b` `[k, n]` (both strided) and
+/// `c` `[m, n]` dense, `mkn = [m, k, n]` (the attention products). `b`'s rows are read in whole
+/// blocks of [`MM_COLS`]: its stride and its last row reach `n.next_multiple_of(MM_COLS)`
+/// columns, whose values past `n` are never used.
+///
+/// Every output is one chain of fused multiply-adds over `p` in order, from 0, then one
+/// multiply by `scale`. A fused multiply-add rounds once whatever the vector width (and
+/// `mul_add` is exact in the portable build too), so the AVX-512 (6 zmm), AVX2 (12 ymm) and
+/// portable micro-kernels return the same bits.
+pub(crate) fn matmul_fma(
+	isa: Isa,
+	c: &mut [f32],
+	a: Strided<'_>,
+	b: Strided<'_>,
+	mkn: [usize; 3],
+	scale: f32,
+) {
+	let [m, k, n] = mkn;
+	let (lda, ldb) = (a.stride, b.stride);
+	let (a, b) = (a.values, b.values);
+	let n_blocks = n.next_multiple_of(MM_COLS);
+	assert!(c.len() == m * n && ldb >= n_blocks);
+	if m == 0 || n == 0 {
+		return;
+	}
+	assert!(a.len() >= (m - 1) * lda + k && (k == 0 || b.len() >= (k - 1) * ldb + n_blocks));
+	let block: FmaBlock = match isa {
+		#[cfg(target_arch = "x86_64")]
+		Isa::Avx512 if isa.available() => fma_blocks::avx512,
+		#[cfg(target_arch = "x86_64")]
+		Isa::Avx2 | Isa::Avx512 if Isa::Avx2.available() => fma_blocks::avx2,
+		_ => fma_blocks::portable,
+	};
+	for i0 in (0..m).step_by(MM_ROWS) {
+		// A block past the last row repeats it (computed, never written).
+		let rows: [&[f32]; MM_ROWS] = std::array::from_fn(|r| &a[(i0 + r).min(m - 1) * lda..][..k]);
+		for j0 in (0..n).step_by(MM_COLS) {
+			// SAFETY: `b` holds `(k − 1) · ldb + n_blocks` values (asserted) and
+			// `j0 + MM_COLS ≤ n_blocks`; the CPU has the kernel's features (`available`).
+			let acc = unsafe { block(&rows, b.as_ptr().add(j0), ldb, k) };
+			let cols = (n - j0).min(MM_COLS);
+			for (r, acc) in acc.iter().enumerate().take(m - i0) {
+				let out = &mut c[(i0 + r) * n + j0..][..cols];
+				for (out, &v) in out.iter_mut().zip(acc) {
+					*out = v * scale;
 				}
 			}
 		}
+	}
+}
+
+/// The micro-kernels of [`matmul_fma`] (see [`FmaBlock`]).
+mod fma_blocks {
+	use super::{MM_COLS, MM_ROWS};
+
+	/// Plain Rust: `mul_add` is a fused multiply-add on every target.
+	///
+	/// # Safety
+	/// As [`super::FmaBlock`]'s.
+	pub(super) unsafe fn portable(
+		rows: &[&[f32]; MM_ROWS],
+		b: *const f32,
+		ldb: usize,
+		k: usize,
+	) -> [[f32; MM_COLS]; MM_ROWS] {
+		let mut acc = [[0f32; MM_COLS]; MM_ROWS];
+		for p in 0..k {
+			// SAFETY: the caller's (`b` reaches `MM_COLS` values past row `k − 1`'s start).
+			let bp = unsafe { std::slice::from_raw_parts(b.add(p * ldb), MM_COLS) };
+			for (acc, row) in acc.iter_mut().zip(rows) {
+				let x = row[p];
+				for (acc, &y) in acc.iter_mut().zip(bp) {
+					*acc = x.mul_add(y, *acc);
+				}
+			}
+		}
+		acc
+	}
+
+	/// AVX-512: one zmm of 16 columns per row; per `p` one load of `b`, six broadcasts, six
+	/// `vfmadd231ps`.
+	///
+	/// # Safety
+	/// As [`super::FmaBlock`]'s; the CPU has AVX-512 F.
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx512f,fma")]
+	pub(super) unsafe fn avx512(
+		rows: &[&[f32]; MM_ROWS],
+		b: *const f32,
+		ldb: usize,
+		k: usize,
+	) -> [[f32; MM_COLS]; MM_ROWS] {
+		use std::arch::x86_64::*;
+		let mut acc = [_mm512_setzero_ps(); MM_ROWS];
+		let rows: [*const f32; MM_ROWS] = std::array::from_fn(|r| rows[r].as_ptr());
+		for p in 0..k {
+			// SAFETY: row `p < k` of `b` has `MM_COLS` values; each row of `a` has `k`.
+			unsafe {
+				let y = _mm512_loadu_ps(b.add(p * ldb));
+				for (acc, row) in acc.iter_mut().zip(&rows) {
+					*acc = _mm512_fmadd_ps(_mm512_set1_ps(*row.add(p)), y, *acc);
+				}
+			}
+		}
+		let mut out = [[0f32; MM_COLS]; MM_ROWS];
+		for (out, acc) in out.iter_mut().zip(acc) {
+			// SAFETY: `out` holds 16 values.
+			unsafe { _mm512_storeu_ps(out.as_mut_ptr(), acc) };
+		}
+		out
+	}
+
+	/// AVX2 + FMA: two ymm of 8 columns per row; per `p` two loads of `b`, six broadcasts,
+	/// twelve `vfmadd231ps`.
+	///
+	/// # Safety
+	/// As [`super::FmaBlock`]'s; the CPU has AVX2 and FMA.
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx2,fma")]
+	pub(super) unsafe fn avx2(
+		rows: &[&[f32]; MM_ROWS],
+		b: *const f32,
+		ldb: usize,
+		k: usize,
+	) -> [[f32; MM_COLS]; MM_ROWS] {
+		use std::arch::x86_64::*;
+		let mut acc = [[_mm256_setzero_ps(); 2]; MM_ROWS];
+		let rows: [*const f32; MM_ROWS] = std::array::from_fn(|r| rows[r].as_ptr());
+		for p in 0..k {
+			// SAFETY: row `p < k` of `b` has `MM_COLS` values; each row of `a` has `k`.
+			unsafe {
+				let y0 = _mm256_loadu_ps(b.add(p * ldb));
+				let y1 = _mm256_loadu_ps(b.add(p * ldb + 8));
+				for (acc, row) in acc.iter_mut().zip(&rows) {
+					let x = _mm256_set1_ps(*row.add(p));
+					acc[0] = _mm256_fmadd_ps(x, y0, acc[0]);
+					acc[1] = _mm256_fmadd_ps(x, y1, acc[1]);
+				}
+			}
+		}
+		let mut out = [[0f32; MM_COLS]; MM_ROWS];
+		for (out, acc) in out.iter_mut().zip(acc) {
+			// SAFETY: `out` holds 16 values.
+			unsafe {
+				_mm256_storeu_ps(out.as_mut_ptr(), acc[0]);
+				_mm256_storeu_ps(out.as_mut_ptr().add(8), acc[1]);
+			}
+		}
+		out
 	}
 }
 
@@ -435,6 +551,63 @@ impl QuantizedRows {
 			outliers: vec![(0, 0.0); m * per_row.max(1)],
 		}
 	}
+
+	/// Quantizes `a` (`[m, k]`, `m` the rows this was made for) with the `isa` build of
+	/// [`quantize_rows`]: in a few bands per thread on the current rayon pool when
+	/// `threads > 1`. Each row is quantized on its own, so the bands change no bit.
+	pub fn quantize(&mut self, isa: Isa, a: &[f32], k: usize, threads: usize) {
+		let m = self.scales.len();
+		assert_eq!(a.len(), m * k);
+		if m == 0 || k == 0 {
+			return;
+		}
+		let rows = if threads > 1 {
+			m.div_ceil(threads * 4)
+		} else {
+			m
+		};
+		let (stride, per_row) = (self.stride, self.per_row);
+		let slots = per_row.max(1);
+		let bands = a
+			.chunks(rows * k)
+			.zip(self.q.chunks_mut(rows * stride))
+			.zip(self.scales.chunks_mut(rows))
+			.zip(self.zeros.chunks_mut(rows))
+			.zip(self.outliers.chunks_mut(rows * slots));
+		let run = |((((a, q), scales), zeros), outliers)| {
+			let band = RowsMut {
+				stride,
+				per_row,
+				q,
+				scales,
+				zeros,
+				outliers,
+			};
+			quantize_rows(isa, a, k, band)
+		};
+		if threads > 1 {
+			use rayon::prelude::*;
+			bands.collect::<Vec<_>>().into_par_iter().for_each(run);
+		} else {
+			bands.for_each(run);
+		}
+	}
+}
+
+/// A band of rows of a [`QuantizedRows`], written by [`quantize_rows`].
+pub(crate) struct RowsMut<'a> {
+	/// As [`QuantizedRows::stride`].
+	pub stride: usize,
+	/// As [`QuantizedRows::per_row`].
+	pub per_row: usize,
+	/// The band's byte rows.
+	pub q: &'a mut [u8],
+	/// The band's steps.
+	pub scales: &'a mut [f32],
+	/// The band's zero points.
+	pub zeros: &'a mut [i32],
+	/// The band's outliers (`per_row.max(1)` slots per row).
+	pub outliers: &'a mut [(u32, f32)],
 }
 
 multiversion! {
@@ -446,9 +619,8 @@ multiversion! {
 	/// `s = (hi − lo) / 255` (1 for an all-zero row) and the zero point `z = round(−lo / s)`;
 	/// `s` goes to `scales`, `z` to `zeros`. A one-signed row (GELU outputs are ≥ −0.17) gets
 	/// the whole byte, twice the resolution of a symmetric grid.
-	fn quantize_rows(a: &[f32], k: usize, out: &mut QuantizedRows) {
-		let QuantizedRows { stride, per_row, q, scales, zeros, outliers } = out;
-		let (stride, per_row) = (*stride, *per_row);
+	fn quantize_rows(a: &[f32], k: usize, out: RowsMut<'_>) {
+		let RowsMut { stride, per_row, q, scales, zeros, outliers } = out;
 		let mut rest_of_row = vec![0f32; k];
 		let rows = a.chunks_exact(k).zip(q.chunks_exact_mut(stride));
 		let rows = rows.zip(outliers.chunks_exact_mut(per_row.max(1)));
@@ -482,7 +654,11 @@ multiversion! {
 			let inv = 1.0 / s;
 			let z = (-lo * inv).round_ties_even().clamp(0.0, 255.0);
 			for (o, &v) in out.iter_mut().zip(row) {
-				*o = ((v * inv).round_ties_even() + z).clamp(0.0, 255.0) as u8;
+				let u = ((v * inv).round_ties_even() + z).clamp(0.0, 255.0);
+				// `u` is whole and in `0..=255`, so `u + 2²³` is exact and its low byte is `u`:
+				// the same byte as `u as u8`, without the saturating cast that keeps this loop
+				// from vectorising.
+				*o = (u + 8_388_608.0).to_bits() as u8;
 			}
 			*scale = s;
 			*zero = z as i32;

@@ -210,7 +210,7 @@ impl QLinear {
 		let stride = self.groups * 4;
 		// Rows padded with zeros to a multiple of MR, so that every tile is whole.
 		let mut rows = QuantizedRows::new(m, m.div_ceil(MR) * MR, stride, OUTLIERS);
-		kernels::quantize_rows(isa, a, k, &mut rows);
+		rows.quantize(isa, a, k, threads);
 		// The AVX2 kernel multiplies 16-bit operands: the rows widened once per call.
 		let wide_rows: Vec<i16> = if kernel == Int8Kernel::Avx2 && kernel.available() {
 			rows.q.iter().map(|&u| i16::from(u)).collect()
@@ -590,7 +590,7 @@ mod tests {
 				continue;
 			}
 			let mut rows = QuantizedRows::new(1, 1, k, 0);
-			kernels::quantize_rows(isa, &a, k, &mut rows);
+			rows.quantize(isa, &a, k, 1);
 			let (s, z) = (rows.scales[0], rows.zeros[0]);
 			let (hi, lo) = (a.iter().fold(0f32, |m, &v| m.max(v)), -0.17f32);
 			assert!((s - (hi - lo) / 255.0).abs() < 1e-6, "{isa:?}: step {s}");
