@@ -9,15 +9,16 @@
 //!   position never costs a FLOP and masking is exact by construction;
 //! * **fused QKV**: one `[N, H] x [H, 3H]` matmul per layer;
 //! * **bias (and residual) folded into the matmul**: the output is pre-filled with the bias (plus
-//!   the residual input) and `gemm` accumulates into it;
-//! * **attention** parallelised over (text, head), its two products ([`matmul_fma`]) one chain
-//!   of fused multiply-adds per output in a fixed order, so they too give the same bits on
-//!   every instruction set;
+//!   the residual input) and the linear layer accumulates into it;
+//! * **attention** parallelised over (text, head), its two products ([`matmul_fma`]: AVX-512
+//!   and AVX2 micro-kernels) one chain of fused multiply-adds per output in a fixed order, so
+//!   they too give the same bits on every instruction set;
 //! * **vectorised GELU, softmax and layer norm** ([`crate::kernels`]): compiled for AVX-512,
 //!   AVX2 and baseline x86-64, chosen at run time, bit-identical on all three;
-//! * f32 matmuls through `gemm` (the library candle uses on CPU; its AVX-512 micro-kernels are
-//!   enabled), threaded over the engine's pool, or **int8 linear layers** ([`crate::quant`],
-//!   [`Precision::Int8`]) with AVX-512 VNNI, AVX2 and portable integer micro-kernels.
+//! * f32 linear layers by FMA micro-kernels over weights packed at load ([`PackedLinear`],
+//!   AVX-512 or AVX2; `gemm` on baseline x86-64), threaded over the engine's pool, or **int8
+//!   linear layers** ([`crate::quant`], [`Precision::Int8`]) with AVX-512 VNNI, AVX2 and
+//!   portable integer micro-kernels.
 
 use crate::error::{EngineError, Result};
 use crate::kernels::{gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, MM_COLS};
