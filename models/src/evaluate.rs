@@ -138,6 +138,9 @@ pub enum EvalSet {
 	/// The fifth sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTestV5,
+	/// The sixth sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTestV6,
 }
 
 impl EvalSet {
@@ -184,6 +187,7 @@ impl EvalSet {
 			EvalSet::SealedTestV3 => "sealed_test_v3",
 			EvalSet::SealedTestV4 => "sealed_test_v4",
 			EvalSet::SealedTestV5 => "sealed_test_v5",
+			EvalSet::SealedTestV6 => "sealed_test_v6",
 		}
 	}
 
@@ -203,19 +207,21 @@ impl EvalSet {
 			| EvalSet::SealedTestV2
 			| EvalSet::SealedTestV3
 			| EvalSet::SealedTestV4
-			| EvalSet::SealedTestV5 => models
+			| EvalSet::SealedTestV5
+			| EvalSet::SealedTestV6 => models
 				.join(self.sealed_dir().unwrap_or_default())
 				.join("test.jsonl"),
 		}
 	}
 
 	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
-	pub const SEALED: [EvalSet; 5] = [
+	pub const SEALED: [EvalSet; 6] = [
 		EvalSet::SealedTest,
 		EvalSet::SealedTestV2,
 		EvalSet::SealedTestV3,
 		EvalSet::SealedTestV4,
 		EvalSet::SealedTestV5,
+		EvalSet::SealedTestV6,
 	];
 
 	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
@@ -226,6 +232,7 @@ impl EvalSet {
 			EvalSet::SealedTestV3 => Some(sealed::SEALED_DIRS[2]),
 			EvalSet::SealedTestV4 => Some(sealed::SEALED_DIRS[3]),
 			EvalSet::SealedTestV5 => Some(sealed::SEALED_DIRS[4]),
+			EvalSet::SealedTestV6 => Some(sealed::SEALED_DIRS[5]),
 			_ => None,
 		}
 	}
@@ -1405,6 +1412,10 @@ mod tests {
 		assert_eq!(
 			EvalSet::SealedTestV5.path(data, models),
 			models.join("data/sealed-test-v5/test.jsonl")
+		);
+		assert_eq!(
+			EvalSet::SealedTestV6.path(data, models),
+			models.join("data/sealed-test-v6/test.jsonl")
 		);
 		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDevV2.lists_errors());
 		assert!(EvalSet::SEALED.iter().all(|s| !s.lists_errors()));

@@ -346,9 +346,11 @@ pub(crate) fn matmul_fma(
 		// A block past the last row repeats it (computed, never written).
 		let rows: [&[f32]; MM_ROWS] = std::array::from_fn(|r| &a[(i0 + r).min(m - 1) * lda..][..k]);
 		for j0 in (0..n).step_by(MM_COLS) {
-			// SAFETY: `b` holds `(k − 1) · ldb + n_blocks` values (asserted) and
-			// `j0 + MM_COLS ≤ n_blocks`; the CPU has the kernel's features (`available`).
-			let acc = unsafe { block(&rows, b.as_ptr().add(j0), ldb, k) };
+			// SAFETY: when `k > 0`, `b` holds `(k − 1) · ldb + n_blocks` values (asserted) and
+			// `j0 + MM_COLS ≤ n_blocks` (with `k = 0` the kernel reads nothing; `wrapping_add`
+			// keeps even the pointer's computation defined); the CPU has the kernel's features
+			// (`available`).
+			let acc = unsafe { block(&rows, b.as_ptr().wrapping_add(j0), ldb, k) };
 			let cols = (n - j0).min(MM_COLS);
 			for (r, acc) in acc.iter().enumerate().take(m - i0) {
 				let out = &mut c[(i0 + r) * n + j0..][..cols];
@@ -709,12 +711,13 @@ mod tests {
 	}
 
 	/// The attention products give the same bits on every instruction set (each output one
-	/// chain of fused multiply-adds), on strided operands and shapes off the 4 × 16 blocks, and
-	/// are right against f64.
+	/// chain of fused multiply-adds), on strided operands and shapes off the 6 × 16 blocks (and an
+	/// empty inner dimension), and are right against f64.
 	#[test]
 	fn the_attention_products_give_the_same_bits_everywhere() {
 		for (m, k, n) in [
 			(1usize, 1usize, 1usize),
+			(2, 0, 5),
 			(3, 32, 3),
 			(5, 32, 17),
 			(58, 32, 58),
@@ -754,7 +757,7 @@ mod tests {
 						.sum::<f64>() * 0.25;
 					let got = portable[i * n + j] as f64;
 					assert!(
-						(got - exact).abs() < 1e-5 * k as f64,
+						(got - exact).abs() <= 1e-5 * k as f64,
 						"({m},{k},{n}) [{i},{j}]"
 					);
 				}
