@@ -100,6 +100,26 @@ def writer_set_main(title, path, set_prefix, tag, n_fams, blind, argv, plain=PLA
     return run(title, parts, readable=[], blind=blind, only=None if draft else only, plain=plain)
 
 
+def sealed_set_main(d, set_prefix, ood_prefix, ood_want, argv):
+    """The command line of a sealed set in the four writers' layout (from `sealed-test-v5` on):
+    no argument checks `test.jsonl` and `ood.jsonl`; `<set_prefix>-la [DRAFT]` (…) one writer's
+    part; `ood [DRAFT]` the out-of-distribution inputs alone, whose ids are
+    `<ood_prefix>-NNN` and whose count per kind must be `ood_want`. Every other labelled set
+    is compared blind. The exit status."""
+    only = argv[1] if len(argv) > 1 else None
+    errors = []
+    if only in (None, "ood"):
+        draft = os.path.abspath(argv[2]) if only == "ood" and len(argv) > 2 else None
+        check_sealed_ood(draft or f"{d}/ood.jsonl", ood_prefix + r"-\d{3}", ood_want, errors,
+                         long_words=(330, 480))
+        if only == "ood":
+            return finish(errors)
+    status = writer_set_main(os.path.basename(d), f"{d}/test.jsonl", set_prefix, "s", 6,
+                             every_other_set(d), argv)
+    # The verdict printed last is the whole set's: test.jsonl's above, ood.jsonl's if it failed.
+    return (finish(errors) if errors else 0) or status
+
+
 def tokens(text):
     return frozenset(re.findall(r"[^\W_]+", text.lower()))
 

@@ -14,29 +14,11 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import voices_check  # noqa: E402
 
-D = "data/sealed-test-v5"
 # sood5-035, -040 (one-two-words) and -053 (emoji-only) equalled, after folding case, spaces and
 # punctuation, a training memo (nosignal-train-v1) and were removed blind.
 OOD_WANT = {k: 20 for k in voices_check.OOD_KINDS} | {"one-two-words": 18, "emoji-only": 19}
 
 
-BLIND = voices_check.every_other_set(D)
-
-
-def main():
-    only = sys.argv[1] if len(sys.argv) > 1 else None
-    errors = []
-    if only in (None, "ood"):
-        draft = os.path.abspath(sys.argv[2]) if only == "ood" and len(sys.argv) > 2 else None
-        voices_check.check_sealed_ood(draft or f"{D}/ood.jsonl", r"sood5-\d{3}", OOD_WANT, errors,
-                                      long_words=(330, 480))
-        if only == "ood":
-            return voices_check.finish(errors)
-    status = voices_check.writer_set_main("sealed-test-v5", f"{D}/test.jsonl", "st5", "s", 6,
-                                          BLIND, sys.argv)
-    # The verdict printed last is the whole set's: test.jsonl's above, ood.jsonl's if it failed.
-    return (voices_check.finish(errors) if errors else 0) or status
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(voices_check.sealed_set_main("data/sealed-test-v5", "st5", "sood5", OOD_WANT,
+                                          sys.argv))
