@@ -1393,30 +1393,11 @@ mod tests {
 			EvalSet::RetiredTest.path(data, models),
 			data.join("test.jsonl")
 		);
-		assert_eq!(
-			EvalSet::SealedTest.path(data, models),
-			models.join("data/sealed-test-v1/test.jsonl")
-		);
-		assert_eq!(
-			EvalSet::SealedTestV2.path(data, models),
-			models.join("data/sealed-test-v2/test.jsonl")
-		);
-		assert_eq!(
-			EvalSet::SealedTestV3.path(data, models),
-			models.join("data/sealed-test-v3/test.jsonl")
-		);
-		assert_eq!(
-			EvalSet::SealedTestV4.path(data, models),
-			models.join("data/sealed-test-v4/test.jsonl")
-		);
-		assert_eq!(
-			EvalSet::SealedTestV5.path(data, models),
-			models.join("data/sealed-test-v5/test.jsonl")
-		);
-		assert_eq!(
-			EvalSet::SealedTestV6.path(data, models),
-			models.join("data/sealed-test-v6/test.jsonl")
-		);
+		// Every sealed set reads its own folder's test.jsonl, in SEALED order.
+		for (n, set) in EvalSet::SEALED.into_iter().enumerate() {
+			let want = format!("data/sealed-test-v{}/test.jsonl", n + 1);
+			assert_eq!(set.path(data, models), models.join(want), "{}", set.name());
+		}
 		assert!(EvalSet::RetiredTest.lists_errors() && EvalSet::VoicesDevV2.lists_errors());
 		assert!(EvalSet::SEALED.iter().all(|s| !s.lists_errors()));
 	}
