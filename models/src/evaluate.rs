@@ -43,6 +43,23 @@ pub const VOICES_DEV_V5: &str = "data/voices-dev-v5/dev.jsonl";
 /// against v16 once `voices-dev-v5` had judged v17 (see `models/CHANGELOG.md`); relative to
 /// `models/`.
 pub const VOICES_DEV_V6: &str = "data/voices-dev-v6/dev.jsonl";
+/// The seventh hand-written dev set, the same layout by four more writers, written to judge v19
+/// against v18 once `voices-dev-v6` had judged v18 (see `models/CHANGELOG.md`); relative to
+/// `models/`.
+pub const VOICES_DEV_V7: &str = "data/voices-dev-v7/dev.jsonl";
+/// The hand-written dev sets in report order, each with its file (relative to `models/`). A new
+/// set is a variant of [`EvalSet`] (named in its `#[value]` and in [`EvalSet::name`], joined to
+/// the others' arm of [`EvalSet::path`]), a row here and an entry in [`EvalSet::DEV`]; lists of
+/// errors, targets and file paths follow from this table.
+pub const HAND_WRITTEN_DEV: [(EvalSet, &str); 7] = [
+	(EvalSet::VoicesDev, VOICES_DEV),
+	(EvalSet::VoicesDevV2, VOICES_DEV_V2),
+	(EvalSet::VoicesDevV3, VOICES_DEV_V3),
+	(EvalSet::VoicesDevV4, VOICES_DEV_V4),
+	(EvalSet::VoicesDevV5, VOICES_DEV_V5),
+	(EvalSet::VoicesDevV6, VOICES_DEV_V6),
+	(EvalSet::VoicesDevV7, VOICES_DEV_V7),
+];
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
 /// The no-signal dev sets (every answer Abstain): name and parts; `eval` reports them beside
@@ -123,6 +140,10 @@ pub enum EvalSet {
 	/// ([`VOICES_DEV_V6`]).
 	#[value(name = "voices_dev_v6")]
 	VoicesDevV6,
+	/// Hand-written memos in the same nine voices, by four more writers who read no dataset
+	/// ([`VOICES_DEV_V7`]).
+	#[value(name = "voices_dev_v7")]
+	VoicesDevV7,
 	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -145,7 +166,7 @@ pub enum EvalSet {
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 11] = [
+	pub const DEV: [EvalSet; 12] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
@@ -157,6 +178,7 @@ impl EvalSet {
 		EvalSet::VoicesDevV4,
 		EvalSet::VoicesDevV5,
 		EvalSet::VoicesDevV6,
+		EvalSet::VoicesDevV7,
 	];
 
 	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
@@ -182,6 +204,7 @@ impl EvalSet {
 			EvalSet::VoicesDevV4 => "voices_dev_v4",
 			EvalSet::VoicesDevV5 => "voices_dev_v5",
 			EvalSet::VoicesDevV6 => "voices_dev_v6",
+			EvalSet::VoicesDevV7 => "voices_dev_v7",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 			EvalSet::SealedTestV3 => "sealed_test_v3",
@@ -197,12 +220,13 @@ impl EvalSet {
 			EvalSet::Dev | EvalSet::DevFirstPool | EvalSet::DevFirstStyle => data.join("dev.jsonl"),
 			EvalSet::RetiredTest => data.join("test.jsonl"),
 			EvalSet::RetiredTestPerturbed => data.join("test_perturbed.jsonl"),
-			EvalSet::VoicesDev => models.join(VOICES_DEV),
-			EvalSet::VoicesDevV2 => models.join(VOICES_DEV_V2),
-			EvalSet::VoicesDevV3 => models.join(VOICES_DEV_V3),
-			EvalSet::VoicesDevV4 => models.join(VOICES_DEV_V4),
-			EvalSet::VoicesDevV5 => models.join(VOICES_DEV_V5),
-			EvalSet::VoicesDevV6 => models.join(VOICES_DEV_V6),
+			EvalSet::VoicesDev
+			| EvalSet::VoicesDevV2
+			| EvalSet::VoicesDevV3
+			| EvalSet::VoicesDevV4
+			| EvalSet::VoicesDevV5
+			| EvalSet::VoicesDevV6
+			| EvalSet::VoicesDevV7 => models.join(self.hand_written_file().unwrap_or_default()),
 			EvalSet::SealedTest
 			| EvalSet::SealedTestV2
 			| EvalSet::SealedTestV3
@@ -253,17 +277,16 @@ impl EvalSet {
 	/// Whether the report lists the set's errors (dev sets people read to learn from; never the
 	/// sealed set, whose texts nobody reads).
 	pub fn lists_errors(self) -> bool {
-		matches!(
-			self,
-			EvalSet::RetiredTest
-				| EvalSet::RetiredTestPerturbed
-				| EvalSet::VoicesDev
-				| EvalSet::VoicesDevV2
-				| EvalSet::VoicesDevV3
-				| EvalSet::VoicesDevV4
-				| EvalSet::VoicesDevV5
-				| EvalSet::VoicesDevV6
-		)
+		matches!(self, EvalSet::RetiredTest | EvalSet::RetiredTestPerturbed)
+			|| self.hand_written_file().is_some()
+	}
+
+	/// The file of a hand-written dev set ([`HAND_WRITTEN_DEV`]), relative to `models/`.
+	pub fn hand_written_file(self) -> Option<&'static str> {
+		HAND_WRITTEN_DEV
+			.iter()
+			.find(|(set, _)| *set == self)
+			.map(|(_, file)| *file)
 	}
 }
 
@@ -643,15 +666,16 @@ pub fn eval_dev(
 		compared.insert(name.clone(), rows);
 	}
 	let sets: Vec<SetReport> = scored.into_iter().map(|s| s.report).collect();
+	let training: Option<serde_json::Value> =
+		std::fs::read_to_string(paths.model.join("training.json"))
+			.ok()
+			.and_then(|s| serde_json::from_str(&s).ok());
+	let trained_on = trained_on(training.as_ref(), paths);
 	let mut targets = BTreeMap::new();
-	for set in [
-		EvalSet::VoicesDev,
-		EvalSet::VoicesDevV2,
-		EvalSet::VoicesDevV3,
-		EvalSet::VoicesDevV4,
-		EvalSet::VoicesDevV5,
-		EvalSet::VoicesDevV6,
-	] {
+	for (set, _) in HAND_WRITTEN_DEV {
+		if trained_on.contains(&set) {
+			continue;
+		}
 		if let Some(v) = sets.iter().find(|s| s.name == set.name()) {
 			targets.insert(
 				format!("{} macro-F1 >= 0.95 (dev)", set.name()),
@@ -675,11 +699,10 @@ pub fn eval_dev(
 		labels: m.labels.clone(),
 		reason_codes: m.reason_codes.clone(),
 		targets_met: targets,
+		trained_on: trained_on.iter().map(|s| s.name().to_string()).collect(),
 		sets,
 		ood,
-		training: std::fs::read_to_string(paths.model.join("training.json"))
-			.ok()
-			.and_then(|s| serde_json::from_str(&s).ok()),
+		training,
 		ablations: compared,
 		errors,
 	};
@@ -695,6 +718,32 @@ pub fn eval_dev(
 		println!("wrote {}/report.md and report.json", paths.model.display());
 	}
 	Ok(rep)
+}
+
+/// The dev sets whose memos trained the model: those whose file is one of the `extra_train`
+/// files its `training.json` names (paths as given to `train`, from the repository root). Their
+/// figures are training figures: the report says so and sets no target on them.
+pub fn trained_on(training: Option<&serde_json::Value>, paths: &EvalPaths) -> Vec<EvalSet> {
+	let Some(files) = training
+		.and_then(|t| t.get("extra_train"))
+		.and_then(|v| v.as_array())
+	else {
+		return Vec::new();
+	};
+	let root = paths.models.join("..");
+	let trained: Vec<PathBuf> = files
+		.iter()
+		.filter_map(|f| f.as_str())
+		.filter_map(|f| root.join(f).canonicalize().ok())
+		.collect();
+	EvalSet::DEV
+		.into_iter()
+		.filter(|set| {
+			set.path(&paths.data, &paths.models)
+				.canonicalize()
+				.is_ok_and(|p| trained.contains(&p))
+		})
+		.collect()
 }
 
 /// What one scoring of a sealed set found (written to the model directory as
@@ -1370,6 +1419,38 @@ mod tests {
 	use super::*;
 
 	#[test]
+	fn a_dev_set_the_model_trained_on_is_named_as_such() {
+		let root = std::env::temp_dir().join(format!("veritas-trained-on-{}", std::process::id()));
+		let models = root.join("models");
+		let data = models.join("data/veritas-tx-v8");
+		for f in [VOICES_DEV_V4, VOICES_DEV_V5] {
+			let path = models.join(f);
+			std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+			std::fs::write(&path, "").expect("write");
+		}
+		std::fs::create_dir_all(&data).expect("mkdir");
+		std::fs::write(data.join("dev.jsonl"), "").expect("write");
+		let paths = EvalPaths {
+			model: models.join("veritas-screen-test"),
+			data,
+			models: models.clone(),
+			base: None,
+			cache: None,
+		};
+		let training = serde_json::json!({ "extra_train": [
+			"models/data/voices-dev-v4/dev.jsonl",
+			"models/data/voices-train-v1/part-a/train.jsonl",
+		] });
+		assert_eq!(
+			trained_on(Some(&training), &paths),
+			[EvalSet::VoicesDevV4],
+			"v4's file is named, v5's is not, a missing file matches nothing"
+		);
+		assert!(trained_on(None, &paths).is_empty());
+		let _ = std::fs::remove_dir_all(&root);
+	}
+
+	#[test]
 	fn eval_scores_the_requested_sets_in_report_order() {
 		let sets = eval_sets(&[EvalSet::VoicesDev, EvalSet::Dev], false).expect("print-only");
 		assert_eq!(sets, [EvalSet::Dev, EvalSet::VoicesDev]);
@@ -1378,6 +1459,12 @@ mod tests {
 			EvalSet::DEV
 		);
 		assert!(EvalSet::SEALED.iter().all(|s| !EvalSet::DEV.contains(s)));
+		for (set, file) in HAND_WRITTEN_DEV {
+			assert!(EvalSet::DEV.contains(&set), "{} is scored", set.name());
+			assert!(set.lists_errors(), "{}'s errors are listed", set.name());
+			let models = Path::new("models");
+			assert_eq!(set.path(Path::new("data"), models), models.join(file));
+		}
 	}
 
 	#[test]

@@ -306,6 +306,9 @@ pub struct Report {
 	pub reason_codes: Vec<String>,
 	/// Targets (on dev: the sealed sets' figures are in the model folder's `sealed-test-v*.json`).
 	pub targets_met: BTreeMap<String, bool>,
+	/// The dev sets among `sets` whose memos trained the model (`training.json`'s
+	/// `extra_train`): their figures are training figures, and no target is set on them.
+	pub trained_on: Vec<String>,
 	/// Sets.
 	pub sets: Vec<SetReport>,
 	/// What the model does with inputs no template makes, per kind.
@@ -417,6 +420,17 @@ pub fn markdown(r: &Report) -> String {
 				.map_or("–".into(), |v| format!("{v:.4} (n={})", s.hard_n)),
 			s.chain_macro_f1.map_or("–".into(), |v| format!("{v:.4}")),
 			s.reason_accuracy
+		);
+	}
+	if !r.trained_on.is_empty() {
+		let _ = writeln!(
+			o,
+			"\nTrained on (their memos are in `training.json`'s `extra_train`: training figures, not dev ones): {}.",
+			r.trained_on
+				.iter()
+				.map(|s| format!("`{s}`"))
+				.collect::<Vec<_>>()
+				.join(", ")
 		);
 	}
 	let _ = writeln!(o, "\n## On chain: what validators voting these scores do\n");

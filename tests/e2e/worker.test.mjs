@@ -17,9 +17,9 @@ import { logLines, publishedModel, publishedModelDir, rpc, startNode, submit, wa
 const VRT = 1_000_000_000_000n;
 
 // Memos and record texts, and what each should end as with the published model: the clear ones
-// decided (a lottery scam too: veritas-screen-v18 scores it 6907, past its reject edge, 6650;
-// v16 abstained on it at 5899); one ordinary invoice inside its abstain band (v18 scores it 68;
-// it approves at 50 or less); and a memo that says nothing ("as discussed": v10, without a scope
+// decided (a lottery scam too: veritas-screen-v19 scores it 6907, past its reject edge, 4850;
+// v16 abstained on it at 5899); one ordinary invoice inside its abstain band (v19 scores it 268;
+// it approves at 38 or less); and a memo that says nothing ("as discussed": v10, without a scope
 // head, rejected it at 9240), which the scope head takes out of scope. A lone validator's
 // abstention makes those two Undecided at once.
 const CASES = [
