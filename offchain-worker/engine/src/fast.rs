@@ -230,7 +230,9 @@ impl FastBert {
 				}
 			}
 		}
-		layer_norm_rows(isa, &mut x, h, &self.emb_ln_g, &self.emb_ln_b, d.eps);
+		by_rows(&mut x, h, threads, |_, x| {
+			layer_norm_rows(isa, x, h, &self.emb_ln_g, &self.emb_ln_b, d.eps)
+		});
 
 		let mut qkv = vec![0f32; n * 3 * h];
 		let mut ctx = vec![0f32; n * h];
@@ -238,22 +240,26 @@ impl FastBert {
 		let mut tmp = vec![0f32; n * h];
 		for layer in &self.layers {
 			// qkv = x W_qkv + b_qkv
-			fill_rows(&mut qkv, &layer.b_qkv);
+			fill_rows(&mut qkv, &layer.b_qkv, threads);
 			matmul(&mut qkv, &x, &layer.w_qkv, h, 3 * h);
 			// ctx = softmax(q k^T / sqrt(dh)) v, per text and head
 			attention(&qkv, &mut ctx, seqs, &offsets, d, isa);
 			// tmp = LN(ctx W_o + b_o + x)
-			add_rows(&mut tmp, &x, &layer.b_o);
+			add_rows(&mut tmp, &x, &layer.b_o, threads);
 			matmul(&mut tmp, &ctx, &layer.w_o, h, h);
-			layer_norm_rows(isa, &mut tmp, h, &layer.ln1_g, &layer.ln1_b, d.eps);
+			by_rows(&mut tmp, h, threads, |_, x| {
+				layer_norm_rows(isa, x, h, &layer.ln1_g, &layer.ln1_b, d.eps)
+			});
 			// inter = gelu(tmp W_i + b_i)
-			fill_rows(&mut inter, &layer.b_i);
+			fill_rows(&mut inter, &layer.b_i, threads);
 			matmul(&mut inter, &tmp, &layer.w_i, h, d.intermediate);
-			gelu_erf(isa, &mut inter);
+			by_rows(&mut inter, d.intermediate, threads, |_, x| gelu_erf(isa, x));
 			// x = LN(inter W_out + b_out + tmp)
-			add_rows(&mut x, &tmp, &layer.b_out);
+			add_rows(&mut x, &tmp, &layer.b_out, threads);
 			matmul(&mut x, &inter, &layer.w_out, d.intermediate, h);
-			layer_norm_rows(isa, &mut x, h, &layer.ln2_g, &layer.ln2_b, d.eps);
+			by_rows(&mut x, h, threads, |_, x| {
+				layer_norm_rows(isa, x, h, &layer.ln2_g, &layer.ln2_b, d.eps)
+			});
 		}
 
 		// Mean pooling over every (real) token of each text.
@@ -275,21 +281,41 @@ impl FastBert {
 	}
 }
 
-/// Every row of `dst` (width `bias.len()`) := `bias`.
-fn fill_rows(dst: &mut [f32], bias: &[f32]) {
-	for row in dst.chunks_exact_mut(bias.len()) {
-		row.copy_from_slice(bias);
+/// Runs `f(first_row, band)` on bands of whole rows (width `w`) of `x`: a few per thread on the
+/// current rayon pool when `threads > 1`, else `f(0, x)`. For row-wise steps (layer norm, GELU,
+/// bias rows), which would otherwise leave the other threads idle between the matrix products;
+/// each row is computed on its own, so the bands change no bit.
+fn by_rows(x: &mut [f32], w: usize, threads: usize, f: impl Fn(usize, &mut [f32]) + Sync + Send) {
+	let rows = x.len() / w.max(1);
+	if threads <= 1 || rows < 2 {
+		return f(0, x);
 	}
+	let band = rows.div_ceil(threads * 4);
+	x.par_chunks_mut(band * w)
+		.enumerate()
+		.for_each(|(i, x)| f(i * band, x));
+}
+
+/// Every row of `dst` (width `bias.len()`) := `bias`.
+fn fill_rows(dst: &mut [f32], bias: &[f32], threads: usize) {
+	by_rows(dst, bias.len(), threads, |_, band| {
+		for row in band.chunks_exact_mut(bias.len()) {
+			row.copy_from_slice(bias);
+		}
+	});
 }
 
 /// `dst` row := `src` row + `bias`.
-fn add_rows(dst: &mut [f32], src: &[f32], bias: &[f32]) {
+fn add_rows(dst: &mut [f32], src: &[f32], bias: &[f32], threads: usize) {
 	let w = bias.len();
-	for (d, s) in dst.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
-		for ((d, &s), &b) in d.iter_mut().zip(s).zip(bias) {
-			*d = s + b;
+	by_rows(dst, w, threads, |first, band| {
+		let src = &src[first * w..first * w + band.len()];
+		for (d, s) in band.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
+			for ((d, &s), &b) in d.iter_mut().zip(s).zip(bias) {
+				*d = s + b;
+			}
 		}
-	}
+	});
 }
 
 /// `dst[m, n] += a[m, k] · b[k, n]` (all row-major, contiguous).

@@ -143,6 +143,33 @@ pub(crate) fn for_each_row_band(
 	}
 }
 
+/// Asks the CPU to bring `rows` rows of `out` (width `n`), columns `cols`, into L1, ahead of
+/// a tile whose epilogue reads and writes them: a panel's tiles walk down the rows, `n` floats
+/// apart, which the hardware prefetcher does not follow, so without it the epilogue waits on
+/// each row's lines. A hint only: no effect on any value.
+#[inline(always)]
+pub(crate) fn prefetch_rows(
+	out: &[f32],
+	rows: std::ops::Range<usize>,
+	n: usize,
+	cols: std::ops::Range<usize>,
+) {
+	#[cfg(target_arch = "x86_64")]
+	for r in rows {
+		let row = &out[r * n + cols.start..r * n + cols.end];
+		for line in row.chunks(16) {
+			// SAFETY: a prefetch hint never faults; `line` is in bounds anyway.
+			unsafe {
+				std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+					line.as_ptr() as *const i8
+				)
+			};
+		}
+	}
+	#[cfg(not(target_arch = "x86_64"))]
+	let _ = (out, rows, n, cols);
+}
+
 /// Deterministic pseudo-random values in `[-scale, scale]` for the kernels' tests.
 #[cfg(test)]
 pub(crate) fn test_values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
@@ -160,18 +187,25 @@ pub(crate) fn test_values(n: usize, seed: u64, scale: f32) -> Vec<f32> {
 /// Sum of `xs` over [`LANES`] lanes, combined pairwise in a fixed order.
 #[inline(always)]
 fn lane_sum(xs: &[f32]) -> f32 {
-	let mut acc = [0f32; LANES];
+	lane_fold(xs, 0.0, |a, b| a + b)
+}
+
+/// `f` folded over `xs` and `init` in [`LANES`] lanes, the lanes combined pairwise: for an
+/// order-free `f` (max, min) the plain fold's result.
+#[inline(always)]
+fn lane_fold(xs: &[f32], init: f32, f: impl Fn(f32, f32) -> f32) -> f32 {
+	let mut acc = [init; LANES];
 	let chunks = xs.chunks_exact(LANES);
 	let rest = chunks.remainder();
 	for c in chunks {
 		for i in 0..LANES {
-			acc[i] += c[i];
+			acc[i] = f(c[i], acc[i]);
 		}
 	}
 	for (a, &v) in acc.iter_mut().zip(rest) {
-		*a += v;
+		*a = f(v, *a);
 	}
-	reduce(acc, |a, b| a + b)
+	reduce(acc, f)
 }
 
 /// Folds 16 lanes pairwise (8 + 8, 4 + 4, 2 + 2, 1 + 1).
@@ -196,40 +230,35 @@ fn max(a: f32, b: f32) -> f32 {
 	}
 }
 
-/// The index of the largest `|x|` (the first one on ties; 0 for an empty slice), over
-/// [`LANES`] lanes so that it vectorises.
+/// The index of the largest `|x|` (the first one on ties; 0 for an empty slice): the largest
+/// magnitude over [`LANES`] lanes, then the first block of [`LANES`] that holds it. Both loops
+/// vectorise; the second stops at the hit.
 #[inline(always)]
 fn argmax_abs(xs: &[f32]) -> usize {
-	let mut best = [-1f32; LANES];
-	let mut at = [0u32; LANES];
+	let mut best = [0f32; LANES];
 	let chunks = xs.chunks_exact(LANES);
 	let rest = chunks.remainder();
-	for (c, chunk) in chunks.enumerate() {
+	for c in chunks {
 		for i in 0..LANES {
-			let a = chunk[i].abs();
-			let better = a > best[i];
-			best[i] = if better { a } else { best[i] };
-			at[i] = if better {
-				(c * LANES + i) as u32
-			} else {
-				at[i]
-			};
+			// `max(new, best)`: a NaN (never the first operand's winner) is passed over.
+			best[i] = max(c[i].abs(), best[i]);
 		}
 	}
-	let base = xs.len() - rest.len();
-	for (i, &v) in rest.iter().enumerate() {
-		if v.abs() > best[i] {
-			best[i] = v.abs();
-			at[i] = (base + i) as u32;
+	for (b, &v) in best.iter_mut().zip(rest) {
+		*b = max(v.abs(), *b);
+	}
+	let top = reduce(best, max);
+	for (c, chunk) in xs.chunks(LANES).enumerate() {
+		let mut hit = false;
+		for &v in chunk {
+			hit |= v.abs() == top;
+		}
+		if hit {
+			let i = chunk.iter().position(|v| v.abs() == top).unwrap_or(0);
+			return c * LANES + i;
 		}
 	}
-	let mut j = 0;
-	for i in 1..LANES {
-		if best[i] > best[j] || (best[i] == best[j] && at[i] < at[j]) {
-			j = i;
-		}
-	}
-	at[j] as usize
+	0
 }
 
 #[inline(always)]
@@ -639,21 +668,9 @@ multiversion! {
 				rest_of_row[j] = 0.0;
 			}
 			let row = &rest_of_row[..];
-			let mut hi = [0f32; LANES];
-			let mut lo = [0f32; LANES];
-			let chunks = row.chunks_exact(LANES);
-			let rest = chunks.remainder();
-			for c in chunks {
-				for i in 0..LANES {
-					hi[i] = max(hi[i], c[i]);
-					lo[i] = min(lo[i], c[i]);
-				}
-			}
-			for ((h, l), &v) in hi.iter_mut().zip(lo.iter_mut()).zip(rest) {
-				*h = max(*h, v);
-				*l = min(*l, v);
-			}
-			let (hi, lo) = (reduce(hi, max), reduce(lo, min));
+			// Two folds, not one loop for both: the compiler interleaves a joint one into 32
+			// lanes and shuffles them on every step.
+			let (hi, lo) = (lane_fold(row, 0.0, max), lane_fold(row, 0.0, min));
 			let s = if hi > lo { (hi - lo) / 255.0 } else { 1.0 };
 			let inv = 1.0 / s;
 			let z = (-lo * inv).round_ties_even().clamp(0.0, 255.0);
@@ -801,6 +818,39 @@ mod tests {
 					let gelu = 0.5 * v as f64 * (1.0 + libm_erf(v as f64 / 2f64.sqrt()));
 					assert!((e[r * w + c] as f64 - gelu).abs() < 1e-5, "gelu({v})");
 				}
+			}
+		}
+	}
+
+	/// The outliers a row sets aside are its largest magnitudes, either sign, largest first,
+	/// the first index on ties; on every instruction set, at any position in the row.
+	#[test]
+	fn outliers_are_the_largest_magnitudes_first_index_on_ties() {
+		let k = 40;
+		let mut rows = Vec::new();
+		let mut want = Vec::new();
+		let mut row = values(k, 5, 1.0);
+		(row[3], row[33]) = (-7.0, 5.0);
+		rows.push(row);
+		want.push([(3u32, -7.0f32), (33, 5.0)]);
+		// Equal magnitudes: the first index, then the next one holding it.
+		let mut row = values(k, 6, 1.0);
+		(row[9], row[17], row[38]) = (4.0, -4.0, 4.0);
+		rows.push(row);
+		want.push([(9, 4.0), (17, -4.0)]);
+		// In the tail past the last whole block of lanes, and a zero row.
+		let mut row = values(k, 7, 1.0);
+		(row[39], row[0]) = (9.0, -2.5);
+		rows.push(row);
+		want.push([(39, 9.0), (0, -2.5)]);
+		rows.push(vec![0.0; k]);
+		want.push([(0, 0.0), (0, 0.0)]);
+		let a: Vec<f32> = rows.concat();
+		for isa in isas() {
+			let mut q = QuantizedRows::new(rows.len(), rows.len(), k.next_multiple_of(4), 2);
+			q.quantize(isa, &a, k, 1);
+			for (r, want) in want.iter().enumerate() {
+				assert_eq!(&q.outliers[r * 2..r * 2 + 2], want, "{isa:?}, row {r}");
 			}
 		}
 	}

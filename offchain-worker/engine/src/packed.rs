@@ -129,6 +129,7 @@ impl PackedLinear {
 					let row = (r0 + r).min(rows - 1);
 					&a[row * k..(row + 1) * k]
 				});
+				kernels::prefetch_rows(out, r0..(r0 + MR).min(rows), n, c0..c1);
 				if r0 + MR <= rows && c1 - c0 == W {
 					// Rows r0..r0 + MR and columns c0..c0 + W lie inside `out`.
 					kernel(tile_rows, w, out[r0 * n + c0..].as_mut_ptr(), n, true);

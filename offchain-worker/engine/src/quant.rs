@@ -309,6 +309,7 @@ impl Task<'_> {
 			let (colsum, scale) = (&q.colsum[c0..c1], &q.scale[c0..c1]);
 			for r0 in (0..rows).step_by(MR) {
 				let first = self.row0 + r0;
+				kernels::prefetch_rows(out, r0..(r0 + MR).min(rows), n, c0..c1);
 				kernel(p, first, &mut tile);
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
 					let (s_m, z_m) = (qr.scales[first + r], qr.zeros[first + r]);

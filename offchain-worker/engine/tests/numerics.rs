@@ -197,6 +197,39 @@ fn kernels_give_the_same_bits_on_every_isa() {
 	}
 }
 
+/// The thread count changes no bit: the linear layers, the quantization of their inputs and
+/// the row-wise steps (layer norms, GELU, bias rows) split work by whole rows, and every row is
+/// computed the same way whichever thread takes it.
+#[test]
+fn thread_counts_give_the_same_bits() {
+	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
+	let texts: Vec<String> = raw
+		.lines()
+		.take(24)
+		.map(|l| {
+			let v: serde_json::Value = serde_json::from_str(l).expect("json");
+			v["text"].as_str().expect("text").to_string()
+		})
+		.collect();
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	for precision in [Precision::F32, Precision::Int8] {
+		let embed = |threads| {
+			encoder_with(EngineOptions {
+				backend: Backend::Fast,
+				precision,
+				threads: Some(threads),
+				..Default::default()
+			})
+			.embed_with(&refs, 24, true)
+			.expect("embed")
+		};
+		let one = embed(1);
+		for threads in [2, 3] {
+			assert!(embed(threads) == one, "{precision:?}, {threads} threads");
+		}
+	}
+}
+
 /// The two backends agree with each other on the whole corpus head (batch of 64, sorted).
 #[test]
 fn backends_agree_on_corpus() {

@@ -230,6 +230,22 @@ async fn votes_in(chain: &Chain, who: &AccountId, cases: u32) -> Result<Attester
 	.await
 }
 
+/// Waits until every one of `cases` cases is booked in `who`'s record: voted (agreed, disagreed,
+/// abstained or late) or missed. A case is booked when it is finalized, so once all of them
+/// are, the record is whole; its record.
+async fn booked(chain: &Chain, who: &AccountId, cases: u32) -> Result<AttesterRecord> {
+	wait_for(
+		"every case booked",
+		Duration::from_secs(90),
+		Duration::from_secs(3),
+		|| async {
+			let r = chain.attester_record(who).await?;
+			Ok((r.agreed + r.disagreed + r.abstained + r.late + r.missed >= cases).then_some(r))
+		},
+	)
+	.await
+}
+
 /// `VoteSkipped { reason: DuplicateVote }` events in blocks `1..=best`: votes cast twice.
 async fn double_votes(chain: &Chain) -> Result<usize> {
 	let best = chain.best_number().await?;
@@ -360,16 +376,7 @@ async fn a_stopped_validator_leaves_three_that_decide_and_comes_back_without_vot
 	// (the others he reaches in time, late, or not before the other three decide them: his worker
 	// can skip a block's cases while his restarted node catches up, as in the Byzantine test).
 	votes_in(four.alice(), &dave, 13).await?;
-	let r = wait_for(
-		"dave's record of 36 cases",
-		Duration::from_secs(90),
-		Duration::from_secs(3),
-		|| async {
-			let r = four.alice().attester_record(&dave).await?;
-			Ok((r.agreed + r.disagreed + r.abstained + r.late + r.missed >= 36).then_some(r))
-		},
-	)
-	.await?;
+	let r = booked(four.alice(), &dave, 36).await?;
 	let doubles = double_votes(four.alice()).await?;
 	let undecided = v
 		.values()
@@ -418,16 +425,7 @@ async fn a_byzantine_validator_flips_no_outcome_in_200_cases() -> Result<()> {
 	// Every case counts once for the liar: against the verdict, abstained, late, or missed (his
 	// worker can skip a block's cases while his restarted node catches up; honest votes close
 	// them first). The record is booked when a case is finalized, and all 200 are.
-	let dave = wait_for(
-		"the liar's record of 200 cases",
-		Duration::from_secs(90),
-		Duration::from_secs(3),
-		|| async {
-			let r = four.alice().attester_record(&four.accounts[3]).await?;
-			Ok((r.agreed + r.disagreed + r.abstained + r.late + r.missed >= 200).then_some(r))
-		},
-	)
-	.await?;
+	let dave = booked(four.alice(), &four.accounts[3], 200).await?;
 	let honest = [
 		four.alice().attester_record(&four.accounts[0]).await?,
 		four.alice().attester_record(&four.accounts[1]).await?,
