@@ -310,7 +310,10 @@ pub(crate) fn exp_f32(x: f32) -> f32 {
 	p = p * r + 1.666_666_5e-1;
 	p = p * r + 0.5;
 	let y = p * r * r + r + 1.0;
-	y * f32::from_bits(((n as i32 + 127) << 23) as u32)
+	// 2ⁿ from its exponent bits `(n + 127) << 23`. `n` is whole and in `-126..=128`, so
+	// `n + 127 + 2²³` is exact and its low 9 bits are `n + 127`: the same bits as
+	// `(n as i32 + 127) << 23`, without the saturating cast that keeps callers' loops scalar.
+	y * f32::from_bits((n + (127.0 + 8_388_608.0)).to_bits() << 23)
 }
 
 /// Rows of the output block [`matmul_fma`] keeps in registers (6 zmm, or 12 ymm for its 16
@@ -504,26 +507,23 @@ multiversion! {
 
 multiversion! {
 	/// Softmax of every row of width `w` in place.
+	///
+	/// The exponentials are taken in a buffer padded to whole blocks of [`LANES`], so that none
+	/// falls to the scalar tail loop (attention rows are a text's length wide, rarely a multiple
+	/// of 16); the padding is never read back, and each value gets the same bits as in place.
 	fn softmax_rows(x: &mut [f32], w: usize) {
+		let mut e = vec![0f32; w.next_multiple_of(LANES)];
 		for row in x.chunks_exact_mut(w) {
-			let mut m = [f32::NEG_INFINITY; LANES];
-			let chunks = row.chunks_exact(LANES);
-			let rest = chunks.remainder();
-			for c in chunks {
-				for i in 0..LANES {
-					m[i] = max(m[i], c[i]);
+			let top = lane_fold(row, f32::NEG_INFINITY, max);
+			e[..w].copy_from_slice(row);
+			for c in e.chunks_exact_mut(LANES) {
+				for v in c {
+					*v = exp_f32(*v - top);
 				}
 			}
-			for (a, &v) in m.iter_mut().zip(rest) {
-				*a = max(*a, v);
-			}
-			let top = reduce(m, max);
-			for v in row.iter_mut() {
-				*v = exp_f32(*v - top);
-			}
-			let inv = 1.0 / lane_sum(row);
-			for v in row.iter_mut() {
-				*v *= inv;
+			let inv = 1.0 / lane_sum(&e[..w]);
+			for (v, &e) in row.iter_mut().zip(&e) {
+				*v = e * inv;
 			}
 		}
 	}
