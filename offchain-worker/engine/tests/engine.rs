@@ -36,19 +36,6 @@ fn shared() -> &'static Engine {
 	.engine
 }
 
-fn corpus(n: usize) -> Vec<String> {
-	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
-	raw.lines()
-		.take(n)
-		.map(|l| {
-			serde_json::from_str::<serde_json::Value>(l).expect("json")["text"]
-				.as_str()
-				.expect("text")
-				.to_string()
-		})
-		.collect()
-}
-
 #[test]
 fn engine_is_send_sync() {
 	fn assert_send_sync<T: Send + Sync>() {}

@@ -160,15 +160,7 @@ fn int8_stays_close_to_reference() {
 /// code from the CPU behind it), so one machine tests every instruction set it has.
 #[test]
 fn kernels_give_the_same_bits_on_every_isa() {
-	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
-	let texts: Vec<String> = raw
-		.lines()
-		.take(32)
-		.map(|l| {
-			let v: serde_json::Value = serde_json::from_str(l).expect("json");
-			v["text"].as_str().expect("text").to_string()
-		})
-		.collect();
+	let texts = corpus(32);
 	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 	let embed = |precision: Precision, isa| {
 		encoder_with(EngineOptions {
@@ -202,15 +194,7 @@ fn kernels_give_the_same_bits_on_every_isa() {
 /// computed the same way whichever thread takes it.
 #[test]
 fn thread_counts_give_the_same_bits() {
-	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
-	let texts: Vec<String> = raw
-		.lines()
-		.take(24)
-		.map(|l| {
-			let v: serde_json::Value = serde_json::from_str(l).expect("json");
-			v["text"].as_str().expect("text").to_string()
-		})
-		.collect();
+	let texts = corpus(24);
 	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 	for precision in [Precision::F32, Precision::Int8] {
 		let embed = |threads| {
@@ -233,17 +217,7 @@ fn thread_counts_give_the_same_bits() {
 /// The two backends agree with each other on the whole corpus head (batch of 64, sorted).
 #[test]
 fn backends_agree_on_corpus() {
-	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
-	let texts: Vec<String> = raw
-		.lines()
-		.take(64)
-		.map(|l| {
-			serde_json::from_str::<serde_json::Value>(l).expect("json")["text"]
-				.as_str()
-				.expect("text")
-				.to_string()
-		})
-		.collect();
+	let texts = corpus(64);
 	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 	let a = encoder(Backend::Candle)
 		.embed_with(&refs, 32, true)

@@ -23,6 +23,20 @@ pub fn bench_dir() -> PathBuf {
 	})
 }
 
+/// The first `n` texts of the benchmark corpus.
+pub fn corpus(n: usize) -> Vec<String> {
+	let raw = std::fs::read_to_string(bench_dir().join("corpus.jsonl")).expect("corpus");
+	raw.lines()
+		.take(n)
+		.map(|l| {
+			serde_json::from_str::<serde_json::Value>(l).expect("json")["text"]
+				.as_str()
+				.expect("text")
+				.to_string()
+		})
+		.collect()
+}
+
 /// One reference item.
 pub struct RefItem {
 	pub text: String,
