@@ -162,6 +162,9 @@ pub enum EvalSet {
 	/// The sixth sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTestV6,
+	/// The seventh sealed test set: only through `eval --test`.
+	#[value(skip)]
+	SealedTestV7,
 }
 
 impl EvalSet {
@@ -211,6 +214,7 @@ impl EvalSet {
 			EvalSet::SealedTestV4 => "sealed_test_v4",
 			EvalSet::SealedTestV5 => "sealed_test_v5",
 			EvalSet::SealedTestV6 => "sealed_test_v6",
+			EvalSet::SealedTestV7 => "sealed_test_v7",
 		}
 	}
 
@@ -232,20 +236,22 @@ impl EvalSet {
 			| EvalSet::SealedTestV3
 			| EvalSet::SealedTestV4
 			| EvalSet::SealedTestV5
-			| EvalSet::SealedTestV6 => models
+			| EvalSet::SealedTestV6
+			| EvalSet::SealedTestV7 => models
 				.join(self.sealed_dir().unwrap_or_default())
 				.join("test.jsonl"),
 		}
 	}
 
 	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
-	pub const SEALED: [EvalSet; 6] = [
+	pub const SEALED: [EvalSet; 7] = [
 		EvalSet::SealedTest,
 		EvalSet::SealedTestV2,
 		EvalSet::SealedTestV3,
 		EvalSet::SealedTestV4,
 		EvalSet::SealedTestV5,
 		EvalSet::SealedTestV6,
+		EvalSet::SealedTestV7,
 	];
 
 	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
@@ -257,6 +263,7 @@ impl EvalSet {
 			EvalSet::SealedTestV4 => Some(sealed::SEALED_DIRS[3]),
 			EvalSet::SealedTestV5 => Some(sealed::SEALED_DIRS[4]),
 			EvalSet::SealedTestV6 => Some(sealed::SEALED_DIRS[5]),
+			EvalSet::SealedTestV7 => Some(sealed::SEALED_DIRS[6]),
 			_ => None,
 		}
 	}

@@ -1,6 +1,6 @@
 //! The sealed test set and its score count.
 //!
-//! A sealed set (`models/data/sealed-test-v1/` … `-v6/`) is scored once per published model,
+//! A sealed set (`models/data/sealed-test-v1/` … `-v7/`) is scored once per published model,
 //! after every choice was made on dev, until it is retired to training (a README line
 //! `Retired to training: …`, [`retired`]): then `train --extra-train` and `scope-head
 //! --in-scope` may read it and `eval --test` scores it no more. Its `README.md` holds a line
@@ -18,14 +18,16 @@ use std::path::Path;
 /// (macro-F1 0.949, short of 0.95) shapes the work that follows; `sealed-test-v4` after v14's
 /// first scoring of `sealed-test-v3` (0.935); `sealed-test-v5` after v16's first scoring of
 /// `sealed-test-v4` (0.910, wrong approvals 3.0%); `sealed-test-v6` after v18's first scoring of
-/// `sealed-test-v5` (0.942, wrong approvals 0 of 198), before any model was trained after it.
-pub const SEALED_DIRS: [&str; 6] = [
+/// `sealed-test-v5` (0.942, wrong approvals 0 of 198); `sealed-test-v7` after v19's first scoring
+/// of `sealed-test-v6` (0.948, wrong approvals 0 of 198), before any model was trained after it.
+pub const SEALED_DIRS: [&str; 7] = [
 	"data/sealed-test-v1",
 	"data/sealed-test-v2",
 	"data/sealed-test-v3",
 	"data/sealed-test-v4",
 	"data/sealed-test-v5",
 	"data/sealed-test-v6",
+	"data/sealed-test-v7",
 ];
 
 /// The `Times scored: N` line of the set's README.
