@@ -47,11 +47,15 @@ pub const VOICES_DEV_V6: &str = "data/voices-dev-v6/dev.jsonl";
 /// against v18 once `voices-dev-v6` had judged v18 (see `models/CHANGELOG.md`); relative to
 /// `models/`.
 pub const VOICES_DEV_V7: &str = "data/voices-dev-v7/dev.jsonl";
+/// The eighth hand-written dev set, the same layout by four more writers, written to judge v20
+/// against v19 once `voices-dev-v7` had judged v19 (see `models/CHANGELOG.md`); relative to
+/// `models/`.
+pub const VOICES_DEV_V8: &str = "data/voices-dev-v8/dev.jsonl";
 /// The hand-written dev sets in report order, each with its file (relative to `models/`). A new
 /// set is a variant of [`EvalSet`] (named in its `#[value]` and in [`EvalSet::name`], joined to
 /// the others' arm of [`EvalSet::path`]), a row here and an entry in [`EvalSet::DEV`]; lists of
 /// errors, targets and file paths follow from this table.
-pub const HAND_WRITTEN_DEV: [(EvalSet, &str); 7] = [
+pub const HAND_WRITTEN_DEV: [(EvalSet, &str); 8] = [
 	(EvalSet::VoicesDev, VOICES_DEV),
 	(EvalSet::VoicesDevV2, VOICES_DEV_V2),
 	(EvalSet::VoicesDevV3, VOICES_DEV_V3),
@@ -59,6 +63,7 @@ pub const HAND_WRITTEN_DEV: [(EvalSet, &str); 7] = [
 	(EvalSet::VoicesDevV5, VOICES_DEV_V5),
 	(EvalSet::VoicesDevV6, VOICES_DEV_V6),
 	(EvalSet::VoicesDevV7, VOICES_DEV_V7),
+	(EvalSet::VoicesDevV8, VOICES_DEV_V8),
 ];
 /// The hand-written out-of-distribution dev inputs, relative to `models/`.
 pub const OOD_DEV: &str = "data/ood-dev-v1/ood.jsonl";
@@ -144,6 +149,10 @@ pub enum EvalSet {
 	/// ([`VOICES_DEV_V7`]).
 	#[value(name = "voices_dev_v7")]
 	VoicesDevV7,
+	/// Hand-written memos in the same nine voices, by four more writers who read no dataset
+	/// ([`VOICES_DEV_V8`]).
+	#[value(name = "voices_dev_v8")]
+	VoicesDevV8,
 	/// The first sealed test set: only through `eval --test`.
 	#[value(skip)]
 	SealedTest,
@@ -169,7 +178,7 @@ pub enum EvalSet {
 
 impl EvalSet {
 	/// Every dev set, in report order.
-	pub const DEV: [EvalSet; 12] = [
+	pub const DEV: [EvalSet; 13] = [
 		EvalSet::Dev,
 		EvalSet::DevFirstPool,
 		EvalSet::DevFirstStyle,
@@ -182,6 +191,7 @@ impl EvalSet {
 		EvalSet::VoicesDevV5,
 		EvalSet::VoicesDevV6,
 		EvalSet::VoicesDevV7,
+		EvalSet::VoicesDevV8,
 	];
 
 	/// The dev sets whose chain outcomes `operating-point` costs and caps, each weighing the
@@ -208,6 +218,7 @@ impl EvalSet {
 			EvalSet::VoicesDevV5 => "voices_dev_v5",
 			EvalSet::VoicesDevV6 => "voices_dev_v6",
 			EvalSet::VoicesDevV7 => "voices_dev_v7",
+			EvalSet::VoicesDevV8 => "voices_dev_v8",
 			EvalSet::SealedTest => "sealed_test",
 			EvalSet::SealedTestV2 => "sealed_test_v2",
 			EvalSet::SealedTestV3 => "sealed_test_v3",
@@ -230,7 +241,8 @@ impl EvalSet {
 			| EvalSet::VoicesDevV4
 			| EvalSet::VoicesDevV5
 			| EvalSet::VoicesDevV6
-			| EvalSet::VoicesDevV7 => models.join(self.hand_written_file().unwrap_or_default()),
+			| EvalSet::VoicesDevV7
+			| EvalSet::VoicesDevV8 => models.join(self.hand_written_file().unwrap_or_default()),
 			EvalSet::SealedTest
 			| EvalSet::SealedTestV2
 			| EvalSet::SealedTestV3
