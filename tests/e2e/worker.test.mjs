@@ -17,17 +17,17 @@ import { logLines, publishedModel, publishedModelDir, rpc, startNode, submit, wa
 const VRT = 1_000_000_000_000n;
 
 // Memos and record texts, and what each should end as with the published model: the clear ones
-// decided (a lottery scam too: veritas-screen-v19 scores it 6907, past its reject edge, 4850;
-// v16 abstained on it at 5899); one ordinary invoice inside its abstain band (v19 scores it 268;
-// it approves at 38 or less); and a memo that says nothing ("as discussed": v10, without a scope
-// head, rejected it at 9240), which the scope head takes out of scope. A lone validator's
-// abstention makes those two Undecided at once.
+// decided; three ordinary or blunt memos inside its abstain band (veritas-screen-v20 approves at
+// 38 or less and rejects at 7000 or more: it scores the salary memo 40, the invoice 143 and the
+// lottery scam 4849, which v19 rejected at 6907); and a memo that says nothing ("as discussed":
+// v10, without a scope head, rejected it at 9240), which the scope head takes out of scope. A lone
+// validator's abstention makes those four Undecided at once.
 const CASES = [
   { kind: 'transfer', text: 'rent for May, flat 4B', expect: 'Approve' },
-  { kind: 'transfer', text: 'salary November, ACME Ltd payroll', expect: 'Approve' },
+  { kind: 'transfer', text: 'salary November, ACME Ltd payroll', expect: 'Undecided' },
   { kind: 'transfer', text: 'electricity bill October, meter 5512', expect: 'Approve' },
   { kind: 'transfer', text: 'pay the ransom in 24h or we publish your files, decryption key after payment', expect: 'Reject' },
-  { kind: 'transfer', text: 'you won the lottery! send gift card codes now to claim your prize', expect: 'Reject' },
+  { kind: 'transfer', text: 'you won the lottery! send gift card codes now to claim your prize', expect: 'Undecided' },
   { kind: 'record', text: 'invoice 4411 for 40 boxes of printer paper, delivered to warehouse 7', expect: 'Undecided' },
   { kind: 'record', text: 'bribe for the customs officer so the container clears without inspection', expect: 'Reject' },
   { kind: 'transfer', text: 'as discussed', expect: 'Undecided' },
