@@ -256,7 +256,7 @@ impl EvalSet {
 	}
 
 	/// The sealed sets, in [`sealed::SEALED_DIRS`] order.
-	pub const SEALED: [EvalSet; 7] = [
+	pub const SEALED: [EvalSet; sealed::SEALED_DIRS.len()] = [
 		EvalSet::SealedTest,
 		EvalSet::SealedTestV2,
 		EvalSet::SealedTestV3,
@@ -266,18 +266,13 @@ impl EvalSet {
 		EvalSet::SealedTestV7,
 	];
 
-	/// The folder of a sealed set, relative to `models/` (`None` for a dev set).
+	/// The folder of a sealed set, relative to `models/` (`None` for a dev set): the entry of
+	/// [`sealed::SEALED_DIRS`] at the set's place in [`EvalSet::SEALED`].
 	pub fn sealed_dir(self) -> Option<&'static str> {
-		match self {
-			EvalSet::SealedTest => Some(sealed::SEALED_DIRS[0]),
-			EvalSet::SealedTestV2 => Some(sealed::SEALED_DIRS[1]),
-			EvalSet::SealedTestV3 => Some(sealed::SEALED_DIRS[2]),
-			EvalSet::SealedTestV4 => Some(sealed::SEALED_DIRS[3]),
-			EvalSet::SealedTestV5 => Some(sealed::SEALED_DIRS[4]),
-			EvalSet::SealedTestV6 => Some(sealed::SEALED_DIRS[5]),
-			EvalSet::SealedTestV7 => Some(sealed::SEALED_DIRS[6]),
-			_ => None,
-		}
+		Self::SEALED
+			.iter()
+			.position(|set| *set == self)
+			.map(|i| sealed::SEALED_DIRS[i])
 	}
 
 	/// Whether an example of the file belongs to the set.
