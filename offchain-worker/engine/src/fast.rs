@@ -10,6 +10,9 @@
 //! * **fused QKV**: one `[N, H] x [H, 3H]` matmul per layer;
 //! * **bias (and residual) folded into the matmul**: the output is pre-filled with the bias (plus
 //!   the residual input) and the linear layer accumulates into it;
+//! * **one task per band of rows for a whole linear step** ([`linear_step`]): bias or residual,
+//!   the int8 quantization of the band's inputs, the product and the layer norm or GELU after
+//!   it run in the same task, so the threads meet once per linear layer, not four times;
 //! * **attention** parallelised over (text, head), its two products ([`matmul_fma`]: AVX-512
 //!   and AVX2 micro-kernels) one chain of fused multiply-adds per output in a fixed order, so
 //!   they too give the same bits on every instruction set;
@@ -21,9 +24,11 @@
 //!   portable integer micro-kernels.
 
 use crate::error::{EngineError, Result};
-use crate::kernels::{gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, MM_COLS};
-use crate::packed::PackedLinear;
-use crate::quant::{Int8Kernel, Precision, QLinear};
+use crate::kernels::{
+	self, gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, MM_COLS,
+};
+use crate::packed::{self, PackedLinear};
+use crate::quant::{self, Int8Kernel, Precision, QLinear};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
@@ -207,15 +212,8 @@ impl FastBert {
 			}
 		}
 		let isa = self.isa;
-		let par = if threads > 1 {
-			Parallelism::Rayon(threads)
-		} else {
-			Parallelism::None
-		};
-		let matmul = |dst: &mut [f32], a: &[f32], w: &Linear, k: usize, out: usize| match w {
-			Linear::F32(w) => matmul_acc(dst, a, w, n, k, out, par),
-			Linear::Packed(w) => w.forward_acc(dst, a, n, threads),
-			Linear::Int8(q) => q.forward_acc(dst, a, n, threads, isa),
+		let step = |dst: &mut [f32], a: &[f32], w: &Linear, init: &RowInit, finish: &RowFinish| {
+			linear_step(dst, a, w, n, threads, isa, init, finish)
 		};
 
 		// Embeddings: word + position + type(0), then LayerNorm.
@@ -240,26 +238,39 @@ impl FastBert {
 		let mut tmp = vec![0f32; n * h];
 		for layer in &self.layers {
 			// qkv = x W_qkv + b_qkv
-			fill_rows(&mut qkv, &layer.b_qkv, threads);
-			matmul(&mut qkv, &x, &layer.w_qkv, h, 3 * h);
+			step(
+				&mut qkv,
+				&x,
+				&layer.w_qkv,
+				&RowInit::Bias(&layer.b_qkv),
+				&RowFinish::None,
+			);
 			// ctx = softmax(q k^T / sqrt(dh)) v, per text and head
 			attention(&qkv, &mut ctx, seqs, &offsets, d, isa);
 			// tmp = LN(ctx W_o + b_o + x)
-			add_rows(&mut tmp, &x, &layer.b_o, threads);
-			matmul(&mut tmp, &ctx, &layer.w_o, h, h);
-			by_rows(&mut tmp, h, threads, |_, x| {
-				layer_norm_rows(isa, x, h, &layer.ln1_g, &layer.ln1_b, d.eps)
-			});
+			step(
+				&mut tmp,
+				&ctx,
+				&layer.w_o,
+				&RowInit::Residual(&x, &layer.b_o),
+				&RowFinish::LayerNorm(&layer.ln1_g, &layer.ln1_b, d.eps),
+			);
 			// inter = gelu(tmp W_i + b_i)
-			fill_rows(&mut inter, &layer.b_i, threads);
-			matmul(&mut inter, &tmp, &layer.w_i, h, d.intermediate);
-			by_rows(&mut inter, d.intermediate, threads, |_, x| gelu_erf(isa, x));
+			step(
+				&mut inter,
+				&tmp,
+				&layer.w_i,
+				&RowInit::Bias(&layer.b_i),
+				&RowFinish::Gelu,
+			);
 			// x = LN(inter W_out + b_out + tmp)
-			add_rows(&mut x, &tmp, &layer.b_out, threads);
-			matmul(&mut x, &inter, &layer.w_out, d.intermediate, h);
-			by_rows(&mut x, h, threads, |_, x| {
-				layer_norm_rows(isa, x, h, &layer.ln2_g, &layer.ln2_b, d.eps)
-			});
+			step(
+				&mut x,
+				&inter,
+				&layer.w_out,
+				&RowInit::Residual(&tmp, &layer.b_out),
+				&RowFinish::LayerNorm(&layer.ln2_g, &layer.ln2_b, d.eps),
+			);
 		}
 
 		// Mean pooling over every (real) token of each text.
@@ -296,26 +307,99 @@ fn by_rows(x: &mut [f32], w: usize, threads: usize, f: impl Fn(usize, &mut [f32]
 		.for_each(|(i, x)| f(i * band, x));
 }
 
-/// Every row of `dst` (width `bias.len()`) := `bias`.
-fn fill_rows(dst: &mut [f32], bias: &[f32], threads: usize) {
-	by_rows(dst, bias.len(), threads, |_, band| {
-		for row in band.chunks_exact_mut(bias.len()) {
-			row.copy_from_slice(bias);
-		}
-	});
+/// What a linear step's output rows hold before the layer adds `input · W` into them.
+enum RowInit<'a> {
+	/// The layer's bias.
+	Bias(&'a [f32]),
+	/// The residual input's row (same width) plus the bias.
+	Residual(&'a [f32], &'a [f32]),
 }
 
-/// `dst` row := `src` row + `bias`.
-fn add_rows(dst: &mut [f32], src: &[f32], bias: &[f32], threads: usize) {
-	let w = bias.len();
-	by_rows(dst, w, threads, |first, band| {
-		let src = &src[first * w..first * w + band.len()];
-		for (d, s) in band.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
-			for ((d, &s), &b) in d.iter_mut().zip(s).zip(bias) {
-				*d = s + b;
-			}
+impl RowInit<'_> {
+	/// Writes the rows of `band`, the output's rows from `first` on.
+	fn write(&self, first: usize, band: &mut [f32]) {
+		match *self {
+			RowInit::Bias(bias) => {
+				for row in band.chunks_exact_mut(bias.len()) {
+					row.copy_from_slice(bias);
+				}
+			},
+			RowInit::Residual(src, bias) => {
+				let w = bias.len();
+				let src = &src[first * w..first * w + band.len()];
+				for (d, s) in band.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
+					for ((d, &s), &b) in d.iter_mut().zip(s).zip(bias) {
+						*d = s + b;
+					}
+				}
+			},
 		}
-	});
+	}
+}
+
+/// What a linear step does to its finished output rows.
+enum RowFinish<'a> {
+	/// Nothing.
+	None,
+	/// Layer norm with these gain, bias and epsilon.
+	LayerNorm(&'a [f32], &'a [f32], f32),
+	/// erf-GELU.
+	Gelu,
+}
+
+impl RowFinish<'_> {
+	/// Applies the step to `band` (whole rows of width `w`) with the `isa` kernels.
+	fn apply(&self, band: &mut [f32], w: usize, isa: Isa) {
+		match *self {
+			RowFinish::None => {},
+			RowFinish::LayerNorm(g, b, eps) => layer_norm_rows(isa, band, w, g, b, eps),
+			RowFinish::Gelu => gelu_erf(isa, band),
+		}
+	}
+}
+
+/// One linear layer with what comes before and after it: `dst := finish(init + a · w)` over
+/// `m` rows. With packed f32 or int8 weights this is one task per band of rows on the pool
+/// (init, the band's product, finish; the int8 layer quantizes the band's rows there too), so
+/// the other threads do not wait between four short steps, and each band's rows are still in
+/// cache when they are finished. Every output row depends only on its own input row, so the
+/// bands change no bit. `gemm`'s f32 layers (CPUs without AVX2) take the three steps apart.
+#[allow(clippy::too_many_arguments)]
+fn linear_step(
+	dst: &mut [f32],
+	a: &[f32],
+	w: &Linear,
+	m: usize,
+	threads: usize,
+	isa: Isa,
+	init: &RowInit,
+	finish: &RowFinish,
+) {
+	let n = dst.len() / m.max(1);
+	let k = a.len() / m.max(1);
+	assert!(dst.len() == m * n && a.len() == m * k);
+	// One task per band of rows: init, the band's product, finish.
+	let mut banded = |tile: usize, product: &(dyn Fn(&mut [f32], &[f32]) + Sync)| {
+		kernels::for_each_row_band(dst, m, n, tile, threads, |first, band| {
+			init.write(first, band);
+			product(band, &a[first * k..first * k + band.len() / n * k]);
+			finish.apply(band, n, isa);
+		})
+	};
+	match w {
+		Linear::Packed(w) => banded(packed::MR, &|band, a| w.forward_band(band, a)),
+		Linear::Int8(q) => banded(quant::MR, &|band, a| q.forward_band(band, a, isa)),
+		Linear::F32(w) => {
+			let par = if threads > 1 {
+				Parallelism::Rayon(threads)
+			} else {
+				Parallelism::None
+			};
+			by_rows(dst, n, threads, |first, band| init.write(first, band));
+			matmul_acc(dst, a, w, m, k, n, par);
+			by_rows(dst, n, threads, |_, band| finish.apply(band, n, isa));
+		},
+	}
 }
 
 /// `dst[m, n] += a[m, k] · b[k, n]` (all row-major, contiguous).

@@ -586,44 +586,22 @@ impl QuantizedRows {
 	}
 
 	/// Quantizes `a` (`[m, k]`, `m` the rows this was made for) with the `isa` build of
-	/// [`quantize_rows`]: in a few bands per thread on the current rayon pool when
-	/// `threads > 1`. Each row is quantized on its own, so the bands change no bit.
-	pub fn quantize(&mut self, isa: Isa, a: &[f32], k: usize, threads: usize) {
-		let m = self.scales.len();
-		assert_eq!(a.len(), m * k);
-		if m == 0 || k == 0 {
+	/// [`quantize_rows`], on the calling thread (the int8 layers quantize each band of rows
+	/// in the task that multiplies it).
+	pub fn quantize(&mut self, isa: Isa, a: &[f32], k: usize) {
+		assert_eq!(a.len(), self.scales.len() * k);
+		if a.is_empty() || k == 0 {
 			return;
 		}
-		let rows = if threads > 1 {
-			m.div_ceil(threads * 4)
-		} else {
-			m
+		let band = RowsMut {
+			stride: self.stride,
+			per_row: self.per_row,
+			q: &mut self.q,
+			scales: &mut self.scales,
+			zeros: &mut self.zeros,
+			outliers: &mut self.outliers,
 		};
-		let (stride, per_row) = (self.stride, self.per_row);
-		let slots = per_row.max(1);
-		let bands = a
-			.chunks(rows * k)
-			.zip(self.q.chunks_mut(rows * stride))
-			.zip(self.scales.chunks_mut(rows))
-			.zip(self.zeros.chunks_mut(rows))
-			.zip(self.outliers.chunks_mut(rows * slots));
-		let run = |((((a, q), scales), zeros), outliers)| {
-			let band = RowsMut {
-				stride,
-				per_row,
-				q,
-				scales,
-				zeros,
-				outliers,
-			};
-			quantize_rows(isa, a, k, band)
-		};
-		if threads > 1 {
-			use rayon::prelude::*;
-			bands.collect::<Vec<_>>().into_par_iter().for_each(run);
-		} else {
-			bands.for_each(run);
-		}
+		quantize_rows(isa, a, k, band)
 	}
 }
 
@@ -848,7 +826,7 @@ mod tests {
 		let a: Vec<f32> = rows.concat();
 		for isa in isas() {
 			let mut q = QuantizedRows::new(rows.len(), rows.len(), k.next_multiple_of(4), 2);
-			q.quantize(isa, &a, k, 1);
+			q.quantize(isa, &a, k);
 			for (r, want) in want.iter().enumerate() {
 				assert_eq!(&q.outliers[r * 2..r * 2 + 2], want, "{isa:?}, row {r}");
 			}

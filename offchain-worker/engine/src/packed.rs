@@ -14,7 +14,7 @@
 use crate::kernels::{self, Isa};
 
 /// Rows of one micro-kernel tile.
-const MR: usize = 6;
+pub(crate) const MR: usize = 6;
 /// Panel width of the AVX-512 kernel (4 zmm registers).
 const WIDE: usize = 64;
 /// Panel width of the AVX2 kernel (2 ymm registers).
@@ -60,28 +60,40 @@ impl PackedLinear {
 
 	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool. Panics
 	/// when this CPU lacks the instruction set the weights were packed for.
+	#[cfg(test)]
 	pub fn forward_acc(&self, dst: &mut [f32], a: &[f32], m: usize, threads: usize) {
 		let (k, n) = (self.k, self.n);
 		assert!(dst.len() == m * n && a.len() == m * k);
+		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
+			let rows = out.len() / n;
+			self.forward_band(out, &a[row0 * k..(row0 + rows) * k])
+		});
+	}
+
+	/// `out[rows, n] += a[rows, k] · W` on the calling thread: one band of a larger product
+	/// (every output is its own chain, so how the rows are split into bands changes no bit).
+	/// Panics when this CPU lacks the instruction set the weights were packed for.
+	pub fn forward_band(&self, out: &mut [f32], a: &[f32]) {
+		let (k, n) = (self.k, self.n);
+		let rows = out.len() / n.max(1);
+		assert!(out.len() == rows * n && a.len() == rows * k);
 		assert!(
 			self.isa.available(),
 			"f32 layers packed for {:?}, which this CPU lacks",
 			self.isa
 		);
-		if m == 0 {
+		if out.is_empty() {
 			return;
 		}
-		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
-			#[cfg(target_arch = "x86_64")]
-			// SAFETY: the CPU has `self.isa` (asserted above).
-			unsafe {
-				if self.isa == Isa::Avx512 {
-					self.band_avx512(out, &a[row0 * k..])
-				} else {
-					self.band_avx2(out, &a[row0 * k..])
-				}
+		#[cfg(target_arch = "x86_64")]
+		// SAFETY: the CPU has `self.isa` (asserted above).
+		unsafe {
+			if self.isa == Isa::Avx512 {
+				self.band_avx512(out, a)
+			} else {
+				self.band_avx2(out, a)
 			}
-		});
+		}
 	}
 
 	/// # Safety

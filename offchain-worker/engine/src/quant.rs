@@ -70,7 +70,7 @@ const BLOCK: usize = 16;
 const PANEL_BLOCKS: usize = 4;
 const PANEL: usize = BLOCK * PANEL_BLOCKS;
 /// Rows of one micro-kernel tile (6 × 4 accumulators + 4 weights + 1 broadcast < 32 registers).
-const MR: usize = 6;
+pub(crate) const MR: usize = 6;
 /// Bytes of packed weights per (panel, group of 4 `k`).
 const GROUP_BYTES: usize = PANEL * 4;
 
@@ -200,52 +200,61 @@ impl QLinear {
 	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool;
 	/// activations quantized with the `isa` kernels, products by the kernel the weights were
 	/// packed for.
+	#[cfg(test)]
 	pub fn forward_acc(&self, dst: &mut [f32], a: &[f32], m: usize, threads: usize, isa: Isa) {
-		let kernel = self.kernel;
 		let (k, n) = (self.k, self.n);
 		assert!(dst.len() == m * n && a.len() == m * k);
+		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
+			let rows = out.len() / n;
+			self.forward_band(out, &a[row0 * k..(row0 + rows) * k], isa)
+		});
+	}
+
+	/// `out[rows, n] += a[rows, k] · W` on the calling thread: one band of a larger product
+	/// (each row is quantized and multiplied on its own, so how the rows are split into bands
+	/// changes no bit).
+	pub fn forward_band(&self, out: &mut [f32], a: &[f32], isa: Isa) {
+		let kernel = self.kernel;
+		let (k, n) = (self.k, self.n);
+		let m = out.len() / n.max(1);
+		assert!(out.len() == m * n && a.len() == m * k);
 		if m == 0 {
 			return;
 		}
 		let stride = self.groups * 4;
 		// Rows padded with zeros to a multiple of MR, so that every tile is whole.
 		let mut rows = QuantizedRows::new(m, m.div_ceil(MR) * MR, stride, OUTLIERS);
-		rows.quantize(isa, a, k, threads);
-		// The AVX2 kernel multiplies 16-bit operands: the rows widened once per call.
+		rows.quantize(isa, a, k);
+		// The AVX2 kernel multiplies 16-bit operands: the rows widened once per band.
 		let wide_rows: Vec<i16> = if kernel == Int8Kernel::Avx2 && kernel.available() {
 			rows.q.iter().map(|&u| i16::from(u)).collect()
 		} else {
 			Vec::new()
 		};
-		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
-			let task = Task {
-				q: self,
-				rows: &rows,
-				wide_rows: &wide_rows,
-				row0,
-			};
-			match kernel {
-				// SAFETY: the CPU has the features `vnni` is compiled for (`available`).
-				#[cfg(target_arch = "x86_64")]
-				Int8Kernel::Vnni512 if kernel.available() => unsafe { task.vnni(out) },
-				// SAFETY: the CPU has AVX2 (`available`).
-				#[cfg(target_arch = "x86_64")]
-				Int8Kernel::Avx2 if kernel.available() => unsafe { task.avx2(out) },
-				_ => task.portable(out),
-			}
-		});
+		let task = Task {
+			q: self,
+			rows: &rows,
+			wide_rows: &wide_rows,
+		};
+		match kernel {
+			// SAFETY: the CPU has the features `vnni` is compiled for (`available`).
+			#[cfg(target_arch = "x86_64")]
+			Int8Kernel::Vnni512 if kernel.available() => unsafe { task.vnni(out) },
+			// SAFETY: the CPU has AVX2 (`available`).
+			#[cfg(target_arch = "x86_64")]
+			Int8Kernel::Avx2 if kernel.available() => unsafe { task.avx2(out) },
+			_ => task.portable(out),
+		}
 	}
 }
 
-/// One task of [`QLinear::forward_acc`]: a band of output rows, every panel.
+/// One band of [`QLinear::forward_band`]: its output rows, every panel.
 struct Task<'a> {
 	q: &'a QLinear,
-	/// Every row of the input, quantized ([`OUTLIERS`] outliers per row).
+	/// The band's input rows, quantized ([`OUTLIERS`] outliers per row).
 	rows: &'a QuantizedRows,
 	/// `rows.q` widened to `i16` (the AVX2 kernel's operand; empty for the others).
 	wide_rows: &'a [i16],
-	/// The band's first row.
-	row0: usize,
 }
 
 impl Task<'_> {
@@ -308,18 +317,17 @@ impl Task<'_> {
 			let (c0, c1) = (p * PANEL, ((p + 1) * PANEL).min(n));
 			let (colsum, scale) = (&q.colsum[c0..c1], &q.scale[c0..c1]);
 			for r0 in (0..rows).step_by(MR) {
-				let first = self.row0 + r0;
 				kernels::prefetch_rows(out, r0..(r0 + MR).min(rows), n, c0..c1);
-				kernel(p, first, &mut tile);
+				kernel(p, r0, &mut tile);
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
-					let (s_m, z_m) = (qr.scales[first + r], qr.zeros[first + r]);
+					let (s_m, z_m) = (qr.scales[r0 + r], qr.zeros[r0 + r]);
 					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
 					for ((y, &acc), (&colsum, &scale)) in
 						y.iter_mut().zip(acc.iter()).zip(colsum.iter().zip(scale))
 					{
 						*y += (acc - z_m * colsum) as f32 * scale * s_m;
 					}
-					for &(j, v) in &qr.outliers[(first + r) * OUTLIERS..][..OUTLIERS] {
+					for &(j, v) in &qr.outliers[(r0 + r) * OUTLIERS..][..OUTLIERS] {
 						if v == 0.0 {
 							continue;
 						}
@@ -591,7 +599,7 @@ mod tests {
 				continue;
 			}
 			let mut rows = QuantizedRows::new(1, 1, k, 0);
-			rows.quantize(isa, &a, k, 1);
+			rows.quantize(isa, &a, k);
 			let (s, z) = (rows.scales[0], rows.zeros[0]);
 			let (hi, lo) = (a.iter().fold(0f32, |m, &v| m.max(v)), -0.17f32);
 			assert!((s - (hi - lo) / 255.0).abs() < 1e-6, "{isa:?}: step {s}");
