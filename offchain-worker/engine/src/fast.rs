@@ -375,8 +375,10 @@ fn linear_step(
 	init: &RowInit,
 	finish: &RowFinish,
 ) {
-	let n = dst.len() / m.max(1);
-	let k = a.len() / m.max(1);
+	if m == 0 {
+		return;
+	}
+	let (n, k) = (dst.len() / m, a.len() / m);
 	assert!(dst.len() == m * n && a.len() == m * k);
 	// One task per band of rows: init, the band's product, finish.
 	let mut banded = |tile: usize, product: &(dyn Fn(&mut [f32], &[f32]) + Sync)| {
