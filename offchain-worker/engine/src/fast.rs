@@ -25,7 +25,7 @@
 
 use crate::error::{EngineError, Result};
 use crate::kernels::{
-	self, gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, MM_COLS,
+	self, gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, LANES, MM_COLS,
 };
 use crate::packed::{self, PackedLinear};
 use crate::quant::{self, Int8Kernel, Precision, QLinear};
@@ -446,6 +446,9 @@ fn strided(values: &[f32], stride: usize) -> Strided<'_> {
 	Strided { values, stride }
 }
 
+// A row padded to whole blocks of the products' columns is whole blocks of the softmax's lanes.
+const _: () = assert!(MM_COLS.is_multiple_of(LANES));
+
 /// Self-attention of every (text, head); writes the context into `ctx` `[N, H]`.
 fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d: Dims, isa: Isa) {
 	let h = d.hidden;
@@ -472,7 +475,8 @@ fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d
 					let q = &qkv[off * stride + head * dh..];
 					let k = &qkv[off * stride + h + head * dh..];
 					let v = &qkv[off * stride + 2 * h + head * dh..];
-					// k^T [dh, l], its rows padded with zeros to whole blocks of columns.
+					// k^T [dh, l], its rows padded with zeros to whole blocks of columns (of the
+					// products' blocks and of the softmax's lanes).
 					let lt = l.next_multiple_of(MM_COLS);
 					let mut kt = vec![0f32; dh * lt];
 					for (j, row) in k.chunks(stride).take(l).enumerate() {
@@ -480,24 +484,26 @@ fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d
 							kt[p * lt + j] = x;
 						}
 					}
-					// scores = scale · q k^T, then softmax by rows; o = P v.
-					let mut scores = vec![0f32; l * l];
+					// scores = scale · q k^T (rows `lt` apart), then softmax by rows; o = P v.
+					let mut scores = vec![0f32; l * lt];
 					matmul_fma(
 						isa,
 						&mut scores,
+						lt,
 						strided(q, stride),
 						strided(&kt, lt),
 						[l, dh, l],
 						scale,
 					);
-					softmax_rows(isa, &mut scores, l);
+					softmax_rows(isa, &mut scores, l, lt);
 					let mut o = vec![0f32; l * dh];
 					if dh.is_multiple_of(MM_COLS) {
 						// v's rows read in whole blocks stay inside the qkv row.
 						matmul_fma(
 							isa,
 							&mut o,
-							strided(&scores, l),
+							dh,
+							strided(&scores, lt),
 							strided(v, stride),
 							[l, l, dh],
 							1.0,
@@ -511,7 +517,8 @@ fn attention(qkv: &[f32], ctx: &mut [f32], seqs: &[&[u32]], offsets: &[usize], d
 						matmul_fma(
 							isa,
 							&mut o,
-							strided(&scores, l),
+							dh,
+							strided(&scores, lt),
 							strided(&vt, dt),
 							[l, l, dh],
 							1.0,

@@ -17,7 +17,7 @@
 //! measures what that does to the scores.)
 
 /// Lanes of every reduction: one AVX-512 register, two AVX2 ones.
-const LANES: usize = 16;
+pub(crate) const LANES: usize = 16;
 
 /// A vector instruction set the kernels can run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -341,8 +341,9 @@ pub(crate) struct Strided<'a> {
 type FmaBlock =
 	unsafe fn(&[&[f32]; MM_ROWS], *const f32, usize, usize) -> [[f32; MM_COLS]; MM_ROWS];
 
-/// `c[i, j] = scale · Σ_p a[i, p] · b[p, j]` for `a` `[m, k]`, `b` `[k, n]` (both strided) and
-/// `c` `[m, n]` dense, `mkn = [m, k, n]` (the attention products). `b`'s rows are read in whole
+/// `c[i, j] = scale · Σ_p a[i, p] · b[p, j]` for `a` `[m, k]`, `b` `[k, n]` and `c` `[m, n]`,
+/// all three strided (`c`'s rows `ldc ≥ n` apart; the values between them are left alone),
+/// `mkn = [m, k, n]` (the attention products). `b`'s rows are read in whole
 /// blocks of [`MM_COLS`]: its stride and its last row reach `n.next_multiple_of(MM_COLS)`
 /// columns, whose values past `n` are never used.
 ///
@@ -353,6 +354,7 @@ type FmaBlock =
 pub(crate) fn matmul_fma(
 	isa: Isa,
 	c: &mut [f32],
+	ldc: usize,
 	a: Strided<'_>,
 	b: Strided<'_>,
 	mkn: [usize; 3],
@@ -362,10 +364,11 @@ pub(crate) fn matmul_fma(
 	let (lda, ldb) = (a.stride, b.stride);
 	let (a, b) = (a.values, b.values);
 	let n_blocks = n.next_multiple_of(MM_COLS);
-	assert!(c.len() == m * n && ldb >= n_blocks);
+	assert!(ldb >= n_blocks && ldc >= n);
 	if m == 0 || n == 0 {
 		return;
 	}
+	assert!(c.len() >= (m - 1) * ldc + n);
 	assert!(a.len() >= (m - 1) * lda + k && (k == 0 || b.len() >= (k - 1) * ldb + n_blocks));
 	let block: FmaBlock = match isa {
 		#[cfg(target_arch = "x86_64")]
@@ -385,7 +388,7 @@ pub(crate) fn matmul_fma(
 			let acc = unsafe { block(&rows, b.as_ptr().wrapping_add(j0), ldb, k) };
 			let cols = (n - j0).min(MM_COLS);
 			for (r, acc) in acc.iter().enumerate().take(m - i0) {
-				let out = &mut c[(i0 + r) * n + j0..][..cols];
+				let out = &mut c[(i0 + r) * ldc + j0..][..cols];
 				for (out, &v) in out.iter_mut().zip(acc) {
 					*out = v * scale;
 				}
@@ -506,24 +509,27 @@ multiversion! {
 }
 
 multiversion! {
-	/// Softmax of every row of width `w` in place.
-	///
-	/// The exponentials are taken in a buffer padded to whole blocks of [`LANES`], so that none
-	/// falls to the scalar tail loop (attention rows are a text's length wide, rarely a multiple
-	/// of 16); the padding is never read back, and each value gets the same bits as in place.
-	fn softmax_rows(x: &mut [f32], w: usize) {
-		let mut e = vec![0f32; w.next_multiple_of(LANES)];
-		for row in x.chunks_exact_mut(w) {
+	/// Softmax over the first `w` values of every row of `x`, whose rows are `stride` values
+	/// apart (`stride` a multiple of [`LANES`], at least `w`), in place. The `stride − w` values
+	/// past each row's `w` are scratch: they are overwritten (−∞ for the maximum, then 0 for the
+	/// sum), so that every loop runs over whole blocks of [`LANES`] and none falls to a scalar
+	/// tail (attention rows are a text's length wide, rarely a multiple of 16). A padding lane
+	/// leaves its fold unchanged (`max(−∞, m) = m`, `0 + s = s` for the non-negative sums of
+	/// exponentials), so each value gets the bits of a row folded on its own.
+	fn softmax_rows(x: &mut [f32], w: usize, stride: usize) {
+		assert!(stride.is_multiple_of(LANES) && w <= stride && x.len().is_multiple_of(stride));
+		for row in x.chunks_exact_mut(stride) {
+			row[w..].fill(f32::NEG_INFINITY);
 			let top = lane_fold(row, f32::NEG_INFINITY, max);
-			e[..w].copy_from_slice(row);
-			for c in e.chunks_exact_mut(LANES) {
+			for c in row.chunks_exact_mut(LANES) {
 				for v in c {
 					*v = exp_f32(*v - top);
 				}
 			}
-			let inv = 1.0 / lane_sum(&e[..w]);
-			for (v, &e) in row.iter_mut().zip(&e) {
-				*v = e * inv;
+			row[w..].fill(0.0);
+			let inv = 1.0 / lane_sum(row);
+			for v in row.iter_mut() {
+				*v *= inv;
 			}
 		}
 	}
@@ -719,11 +725,11 @@ mod tests {
 			(58, 58, 32),
 			(9, 128, 40),
 		] {
-			let (lda, ldb) = (k + 3, n.next_multiple_of(MM_COLS) + 5);
+			let (lda, ldb, ldc) = (k + 3, n.next_multiple_of(MM_COLS) + 5, n + 2);
 			let a = values(m * lda, 21, 2.0);
 			let b = values(k * ldb, 22, 1.0);
 			let run = |isa: Isa| {
-				let mut c = vec![f32::NAN; m * n];
+				let mut c = vec![f32::NAN; m * ldc];
 				let a = Strided {
 					values: &a,
 					stride: lda,
@@ -732,7 +738,9 @@ mod tests {
 					values: &b,
 					stride: ldb,
 				};
-				matmul_fma(isa, &mut c, a, b, [m, k, n], 0.25);
+				matmul_fma(isa, &mut c, ldc, a, b, [m, k, n], 0.25);
+				// The values between `c`'s rows are left alone.
+				assert!(c.chunks(ldc).all(|row| row[n..].iter().all(|v| v.is_nan())));
 				c
 			};
 			let portable = run(Isa::Portable);
@@ -750,7 +758,7 @@ mod tests {
 					let exact: f64 = (0..k)
 						.map(|p| a[i * lda + p] as f64 * b[p * ldb + j] as f64)
 						.sum::<f64>() * 0.25;
-					let got = portable[i * n + j] as f64;
+					let got = portable[i * ldc + j] as f64;
 					assert!(
 						(got - exact).abs() <= 1e-5 * k as f64,
 						"({m},{k},{n}) [{i},{j}]"
@@ -769,8 +777,8 @@ mod tests {
 			let g = values(w, 1, 1.0);
 			let b = values(w, 2, 0.5);
 			let run = |isa: Isa| {
-				let (mut s, mut l, mut e) = (x.clone(), x.clone(), x.clone());
-				softmax_rows(isa, &mut s, w);
+				let (mut l, mut e) = (x.clone(), x.clone());
+				let s = softmax_padded(isa, &x, w);
 				layer_norm_rows(isa, &mut l, w, &g, &b, 1e-12);
 				gelu_erf(isa, &mut e);
 				(s, l, e)
@@ -796,6 +804,59 @@ mod tests {
 					let gelu = 0.5 * v as f64 * (1.0 + libm_erf(v as f64 / 2f64.sqrt()));
 					assert!((e[r * w + c] as f64 - gelu).abs() < 1e-5, "gelu({v})");
 				}
+			}
+		}
+	}
+
+	/// Softmax of the rows (width `w`) of `x` through [`softmax_rows`], its rows laid out
+	/// `w.next_multiple_of(LANES)` apart with NaN in the padding; the rows back, unpadded.
+	fn softmax_padded(isa: Isa, x: &[f32], w: usize) -> Vec<f32> {
+		let stride = w.next_multiple_of(LANES);
+		let mut padded = vec![f32::NAN; x.len() / w * stride];
+		for (dst, row) in padded.chunks_exact_mut(stride).zip(x.chunks_exact(w)) {
+			dst[..w].copy_from_slice(row);
+		}
+		softmax_rows(isa, &mut padded, w, stride);
+		padded
+			.chunks_exact(stride)
+			.flat_map(|row| &row[..w])
+			.copied()
+			.collect()
+	}
+
+	/// The padded softmax gives every value the bits of its row folded on its own: the
+	/// maximum and the sum in [`LANES`] lanes with the tail past the last whole block in the
+	/// first lanes, as [`lane_fold`] folds a row of exactly `w` values. Rows with ties, zeros,
+	/// large spreads (exponentials that underflow) and ±∞, every width from 1 to 40.
+	#[test]
+	fn padding_a_softmax_row_changes_no_bit() {
+		let reference = |row: &[f32]| -> Vec<f32> {
+			let top = lane_fold(row, f32::NEG_INFINITY, max);
+			let e: Vec<f32> = row.iter().map(|&v| exp_f32(v - top)).collect();
+			let inv = 1.0 / lane_sum(&e);
+			e.iter().map(|&e| e * inv).collect()
+		};
+		for w in 1..=40usize {
+			let mut x = values(w * 6, w as u64 + 100, 8.0);
+			x[w..2 * w].iter_mut().for_each(|v| *v = 1.5);
+			x[2 * w..3 * w].iter_mut().step_by(3).for_each(|v| *v = 0.0);
+			x[3 * w..4 * w]
+				.iter_mut()
+				.step_by(2)
+				.for_each(|v| *v *= 40.0);
+			x[4 * w] = f32::INFINITY;
+			x[5 * w] = f32::NEG_INFINITY;
+			let want: Vec<u32> = x
+				.chunks_exact(w)
+				.flat_map(reference)
+				.map(f32::to_bits)
+				.collect();
+			for isa in isas() {
+				let got: Vec<u32> = softmax_padded(isa, &x, w)
+					.iter()
+					.map(|v| v.to_bits())
+					.collect();
+				assert_eq!(got, want, "{isa:?}, width {w}");
 			}
 		}
 	}
