@@ -25,7 +25,8 @@
 
 use crate::error::{EngineError, Result};
 use crate::kernels::{
-	self, gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, Strided, LANES, MM_COLS,
+	self, gelu_erf, layer_norm_rows, matmul_fma, softmax_rows, Isa, RowInit, Strided, LANES,
+	MM_COLS,
 };
 use crate::packed::{self, PackedLinear};
 use crate::quant::{self, Int8Kernel, Precision, QLinear};
@@ -307,36 +308,6 @@ fn by_rows(x: &mut [f32], w: usize, threads: usize, f: impl Fn(usize, &mut [f32]
 		.for_each(|(i, x)| f(i * band, x));
 }
 
-/// What a linear step's output rows hold before the layer adds `input · W` into them.
-enum RowInit<'a> {
-	/// The layer's bias.
-	Bias(&'a [f32]),
-	/// The residual input's row (same width) plus the bias.
-	Residual(&'a [f32], &'a [f32]),
-}
-
-impl RowInit<'_> {
-	/// Writes the rows of `band`, the output's rows from `first` on.
-	fn write(&self, first: usize, band: &mut [f32]) {
-		match *self {
-			RowInit::Bias(bias) => {
-				for row in band.chunks_exact_mut(bias.len()) {
-					row.copy_from_slice(bias);
-				}
-			},
-			RowInit::Residual(src, bias) => {
-				let w = bias.len();
-				let src = &src[first * w..first * w + band.len()];
-				for (d, s) in band.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
-					for ((d, &s), &b) in d.iter_mut().zip(s).zip(bias) {
-						*d = s + b;
-					}
-				}
-			},
-		}
-	}
-}
-
 /// What a linear step does to its finished output rows.
 enum RowFinish<'a> {
 	/// Nothing.
@@ -380,24 +351,32 @@ fn linear_step(
 	}
 	let (n, k) = (dst.len() / m, a.len() / m);
 	assert!(dst.len() == m * n && a.len() == m * k);
-	// One task per band of rows: init, the band's product, finish.
-	let mut banded = |tile: usize, product: &(dyn Fn(&mut [f32], &[f32]) + Sync)| {
+	// One task per band of rows: the band's product written over its init, then finish.
+	let mut banded = |tile: usize, product: &(dyn Fn(&mut [f32], &[f32], &RowInit) + Sync)| {
 		kernels::for_each_row_band(dst, m, n, tile, threads, |first, band| {
-			init.write(first, band);
-			product(band, &a[first * k..first * k + band.len() / n * k]);
+			let rows = band.len() / n;
+			product(
+				band,
+				&a[first * k..(first + rows) * k],
+				&init.band(first, rows),
+			);
 			finish.apply(band, n, isa);
 		})
 	};
 	match w {
-		Linear::Packed(w) => banded(packed::MR, &|band, a| w.forward_band(band, a)),
-		Linear::Int8(q) => banded(quant::MR, &|band, a| q.forward_band(band, a, isa)),
+		Linear::Packed(w) => banded(packed::MR, &|band, a, init| w.forward_band(band, a, init)),
+		Linear::Int8(q) => banded(quant::MR, &|band, a, init| {
+			q.forward_band(band, a, init, isa)
+		}),
 		Linear::F32(w) => {
 			let par = if threads > 1 {
 				Parallelism::Rayon(threads)
 			} else {
 				Parallelism::None
 			};
-			by_rows(dst, n, threads, |first, band| init.write(first, band));
+			by_rows(dst, n, threads, |first, band| {
+				init.band(first, band.len() / n).write(band)
+			});
 			matmul_acc(dst, a, w, m, k, n, par);
 			by_rows(dst, n, threads, |_, band| finish.apply(band, n, isa));
 		},

@@ -170,6 +170,68 @@ pub(crate) fn prefetch_rows(
 	let _ = (out, rows, n, cols);
 }
 
+/// What a linear layer's output rows start from, before the layer adds `input · W` to them.
+#[derive(Clone, Copy)]
+pub(crate) enum RowInit<'a> {
+	/// The layer's bias (`[n]`), the same for every row.
+	Bias(&'a [f32]),
+	/// The rows of a residual input (`[rows, n]`, the output's shape) plus the bias.
+	Residual(&'a [f32], &'a [f32]),
+}
+
+impl<'a> RowInit<'a> {
+	/// The same for the `rows` output rows from row `first` on (one band's, whose rows then
+	/// count from 0).
+	pub fn band(&self, first: usize, rows: usize) -> RowInit<'a> {
+		match *self {
+			RowInit::Bias(bias) => RowInit::Bias(bias),
+			RowInit::Residual(src, bias) => {
+				let n = bias.len();
+				RowInit::Residual(&src[first * n..(first + rows) * n], bias)
+			},
+		}
+	}
+
+	/// Row `r`'s starting values over the columns `cols`: the bias's, or the residual's plus
+	/// the bias's, computed into `buf` (at least `cols.len()` long).
+	#[inline(always)]
+	pub fn row<'b>(
+		&'b self,
+		r: usize,
+		cols: std::ops::Range<usize>,
+		buf: &'b mut [f32],
+	) -> &'b [f32] {
+		match *self {
+			RowInit::Bias(bias) => &bias[cols],
+			RowInit::Residual(src, bias) => {
+				let n = bias.len();
+				let buf = &mut buf[..cols.len()];
+				let src = &src[r * n + cols.start..r * n + cols.end];
+				for ((d, &s), &b) in buf.iter_mut().zip(src).zip(&bias[cols]) {
+					*d = s + b;
+				}
+				buf
+			},
+		}
+	}
+
+	/// Writes the starting values of every row of `out` (whole rows, this band's).
+	pub fn write(&self, out: &mut [f32]) {
+		let n = self.width();
+		let mut buf = vec![0f32; n];
+		for (r, row) in out.chunks_exact_mut(n).enumerate() {
+			row.copy_from_slice(self.row(r, 0..n, &mut buf));
+		}
+	}
+
+	/// The rows' width `n`.
+	pub fn width(&self) -> usize {
+		match *self {
+			RowInit::Bias(bias) | RowInit::Residual(_, bias) => bias.len(),
+		}
+	}
+}
+
 /// Deterministic pseudo-random values in `[-scale, scale]` for the kernels' tests.
 #[cfg(test)]
 pub(crate) fn test_values(n: usize, seed: u64, scale: f32) -> Vec<f32> {

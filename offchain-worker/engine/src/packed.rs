@@ -8,10 +8,10 @@
 //! while every tile of rows streams it.
 //!
 //! Every output is one chain of fused multiply-adds over `k` in order, starting from zero, then
-//! added to the destination, whatever the thread count and whichever of the two kernels runs:
-//! AVX2 and AVX-512 give the same bits.
+//! added to the row's starting value (the bias, or a residual input plus the bias), whatever the
+//! thread count and whichever of the two kernels runs: AVX2 and AVX-512 give the same bits.
 
-use crate::kernels::{self, Isa};
+use crate::kernels::{self, Isa, RowInit};
 
 /// Rows of one micro-kernel tile.
 pub(crate) const MR: usize = 6;
@@ -58,25 +58,31 @@ impl PackedLinear {
 		}
 	}
 
-	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool. Panics
-	/// when this CPU lacks the instruction set the weights were packed for.
+	/// `dst[m, n] = init + a[m, k] · W` (row-major), `threads` tasks on the current rayon pool.
+	/// Panics when this CPU lacks the instruction set the weights were packed for.
 	#[cfg(test)]
-	pub fn forward_acc(&self, dst: &mut [f32], a: &[f32], m: usize, threads: usize) {
+	pub fn forward(&self, dst: &mut [f32], a: &[f32], init: &RowInit, threads: usize) {
 		let (k, n) = (self.k, self.n);
+		let m = a.len() / k;
 		assert!(dst.len() == m * n && a.len() == m * k);
 		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			let rows = out.len() / n;
-			self.forward_band(out, &a[row0 * k..(row0 + rows) * k])
+			let a = &a[row0 * k..(row0 + rows) * k];
+			self.forward_band(out, a, &init.band(row0, rows))
 		});
 	}
 
-	/// `out[rows, n] += a[rows, k] · W` on the calling thread: one band of a larger product
-	/// (every output is its own chain, so how the rows are split into bands changes no bit).
+	/// `out[rows, n] = init + a[rows, k] · W` on the calling thread: one band of a larger
+	/// product (every output is its own chain, so how the rows are split into bands changes no
+	/// bit). `init` is the band's ([`RowInit::band`]); what `out` held before is never read.
 	/// Panics when this CPU lacks the instruction set the weights were packed for.
-	pub fn forward_band(&self, out: &mut [f32], a: &[f32]) {
+	pub fn forward_band(&self, out: &mut [f32], a: &[f32], init: &RowInit) {
 		let (k, n) = (self.k, self.n);
 		let rows = out.len() / n.max(1);
-		assert!(out.len() == rows * n && a.len() == rows * k);
+		assert!(out.len() == rows * n && a.len() == rows * k && init.width() == n);
+		if let RowInit::Residual(src, _) = *init {
+			assert_eq!(src.len(), out.len());
+		}
 		assert!(
 			self.isa.available(),
 			"f32 layers packed for {:?}, which this CPU lacks",
@@ -89,9 +95,9 @@ impl PackedLinear {
 		// SAFETY: the CPU has `self.isa` (asserted above).
 		unsafe {
 			if self.isa == Isa::Avx512 {
-				self.band_avx512(out, a)
+				self.band_avx512(out, a, init)
 			} else {
-				self.band_avx2(out, a)
+				self.band_avx2(out, a, init)
 			}
 		}
 	}
@@ -100,11 +106,12 @@ impl PackedLinear {
 	/// The CPU has AVX-512 F and FMA.
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
-	unsafe fn band_avx512(&self, out: &mut [f32], a: &[f32]) {
-		self.band::<WIDE>(out, a, |rows, w, dst, ld, accumulate| {
+	unsafe fn band_avx512(&self, out: &mut [f32], a: &[f32], init: &RowInit) {
+		self.band::<WIDE>(out, a, init, |rows, w, dst, ld, start| {
 			// SAFETY: as this function's; `band` passes MR valid row slices of length k, a
-			// whole panel and a destination of MR rows × 64 columns, `ld` apart.
-			unsafe { avx512::tile(rows, w, self.k, dst, ld, accumulate) }
+			// whole panel, a destination of MR rows × 64 columns, `ld` apart, and starting
+			// values that cover the same (`TileStart`).
+			unsafe { avx512::tile(rows, w, self.k, dst, ld, start) }
 		})
 	}
 
@@ -112,28 +119,36 @@ impl PackedLinear {
 	/// The CPU has AVX2 and FMA.
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx2,fma")]
-	unsafe fn band_avx2(&self, out: &mut [f32], a: &[f32]) {
-		self.band::<NARROW>(out, a, |rows, w, dst, ld, accumulate| {
+	unsafe fn band_avx2(&self, out: &mut [f32], a: &[f32], init: &RowInit) {
+		self.band::<NARROW>(out, a, init, |rows, w, dst, ld, start| {
 			// SAFETY: as this function's; `band` passes MR valid row slices of length k, a
-			// whole panel and a destination of MR rows × 16 columns, `ld` apart.
-			unsafe { avx2::tile(rows, w, self.k, dst, ld, accumulate) }
+			// whole panel, a destination of MR rows × 16 columns, `ld` apart, and starting
+			// values that cover the same (`TileStart`).
+			unsafe { avx2::tile(rows, w, self.k, dst, ld, start) }
 		})
 	}
 
-	/// For each panel (`W` wide) and tile of the band, `out += tile` by `kernel`: straight into
-	/// `out` for a whole tile (`accumulate`), through a buffer for the last rows or columns.
-	/// A tile past the band's last row repeats that row (its results are dropped). Either way
-	/// each output is `out + chain`, so the bits do not depend on which path a tile took.
+	/// For each panel (`W` wide) and tile of the band, `out = init + tile` by `kernel`:
+	/// straight into `out` for a whole tile (the kernel adds the starting values), through a
+	/// buffer for the last rows or columns. A tile past the band's last row repeats that row
+	/// (its results are dropped). Either way each output is `init + chain`, so the bits do not
+	/// depend on which path a tile took.
 	#[inline(always)]
 	fn band<const W: usize>(
 		&self,
 		out: &mut [f32],
 		a: &[f32],
-		mut kernel: impl FnMut([&[f32]; MR], &[f32], *mut f32, usize, bool),
+		init: &RowInit,
+		mut kernel: impl FnMut([&[f32]; MR], &[f32], *mut f32, usize, Option<TileStart>),
 	) {
 		let (k, n) = (self.k, self.n);
 		let rows = out.len() / n;
+		let (bias, residual) = match *init {
+			RowInit::Bias(bias) => (bias, None),
+			RowInit::Residual(src, bias) => (bias, Some(src)),
+		};
 		let mut tile = [[0f32; W]; MR];
+		let mut init_row = [0f32; W];
 		for (p, w) in self.packed.chunks_exact(k * W).enumerate() {
 			let (c0, c1) = (p * W, ((p + 1) * W).min(n));
 			for r0 in (0..rows).step_by(MR) {
@@ -143,15 +158,27 @@ impl PackedLinear {
 				});
 				kernels::prefetch_rows(out, r0..(r0 + MR).min(rows), n, c0..c1);
 				if r0 + MR <= rows && c1 - c0 == W {
-					// Rows r0..r0 + MR and columns c0..c0 + W lie inside `out`.
-					kernel(tile_rows, w, out[r0 * n + c0..].as_mut_ptr(), n, true);
+					// Rows r0..r0 + MR and columns c0..c0 + W lie inside `out`, and inside
+					// the residual rows (asserted to be `out`'s shape); the bias has `n`.
+					let start = TileStart {
+						bias: bias[c0..c1].as_ptr(),
+						residual: residual.map(|src| src[r0 * n + c0..].as_ptr()),
+					};
+					kernel(
+						tile_rows,
+						w,
+						out[r0 * n + c0..].as_mut_ptr(),
+						n,
+						Some(start),
+					);
 					continue;
 				}
-				kernel(tile_rows, w, tile.as_mut_ptr().cast(), W, false);
+				kernel(tile_rows, w, tile.as_mut_ptr().cast(), W, None);
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
 					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
-					for (y, &v) in y.iter_mut().zip(acc.iter()) {
-						*y += v;
+					let init = init.row(r0 + r, c0..c1, &mut init_row);
+					for ((y, &init), &v) in y.iter_mut().zip(init).zip(acc.iter()) {
+						*y = init + v;
 					}
 				}
 			}
@@ -159,17 +186,28 @@ impl PackedLinear {
 	}
 }
 
+/// Where a whole tile's outputs start from, for `dst = start + chain`: the bias from the tile's
+/// first column (one row, the same for every row of the tile), plus, with a residual input, its
+/// rows from the tile's first row and column, `ld` apart like the destination's.
+#[derive(Clone, Copy)]
+struct TileStart {
+	bias: *const f32,
+	residual: Option<*const f32>,
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-	use super::{MR, WIDE};
+	use super::{TileStart, MR, WIDE};
 	use std::arch::x86_64::*;
 
 	/// 6 rows × 64 columns in 24 zmm accumulators; per `k`: 4 weight loads, 6 broadcasts,
-	/// 24 FMAs. Then `dst += acc` (`accumulate`) or `dst = acc`, row `r` at `dst + r · ld`.
+	/// 24 FMAs. Then `dst = start + acc` (or `dst = acc` without `start`), row `r` at
+	/// `dst + r · ld`.
 	///
 	/// # Safety
-	/// The CPU has AVX-512 F; every row holds `k` values, `w` holds `k · 64` and `dst` 6 rows
-	/// of 64 writable values, `ld` apart.
+	/// The CPU has AVX-512 F; every row holds `k` values, `w` holds `k · 64`, `dst` 6 rows of
+	/// 64 writable values, `ld` apart, and `start` 64 bias values and 6 residual rows of 64,
+	/// `ld` apart.
 	#[target_feature(enable = "avx512f,fma")]
 	pub(super) unsafe fn tile(
 		rows: [&[f32]; MR],
@@ -177,7 +215,7 @@ mod avx512 {
 		k: usize,
 		dst: *mut f32,
 		ld: usize,
-		accumulate: bool,
+		start: Option<TileStart>,
 	) {
 		debug_assert!(rows.iter().all(|r| r.len() >= k) && w.len() >= k * WIDE);
 		let a: [*const f32; MR] = std::array::from_fn(|r| rows[r].as_ptr());
@@ -195,13 +233,17 @@ mod avx512 {
 		}
 		for (r, acc) in acc.iter().enumerate() {
 			for (b, &acc) in acc.iter().enumerate() {
-				let y = dst.add(r * ld + b * 16);
-				let v = if accumulate {
-					_mm512_add_ps(_mm512_loadu_ps(y), acc)
-				} else {
-					acc
+				let v = match start {
+					Some(start) => {
+						let mut init = _mm512_loadu_ps(start.bias.add(b * 16));
+						if let Some(src) = start.residual {
+							init = _mm512_add_ps(_mm512_loadu_ps(src.add(r * ld + b * 16)), init);
+						}
+						_mm512_add_ps(init, acc)
+					},
+					None => acc,
 				};
-				_mm512_storeu_ps(y, v);
+				_mm512_storeu_ps(dst.add(r * ld + b * 16), v);
 			}
 		}
 	}
@@ -209,15 +251,17 @@ mod avx512 {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-	use super::{MR, NARROW};
+	use super::{TileStart, MR, NARROW};
 	use std::arch::x86_64::*;
 
 	/// 6 rows × 16 columns in 12 ymm accumulators; per `k`: 2 weight loads, 6 broadcasts,
-	/// 12 FMAs. Then `dst += acc` (`accumulate`) or `dst = acc`, row `r` at `dst + r · ld`.
+	/// 12 FMAs. Then `dst = start + acc` (or `dst = acc` without `start`), row `r` at
+	/// `dst + r · ld`.
 	///
 	/// # Safety
-	/// The CPU has AVX2 and FMA; every row holds `k` values, `w` holds `k · 16` and `dst` 6
-	/// rows of 16 writable values, `ld` apart.
+	/// The CPU has AVX2 and FMA; every row holds `k` values, `w` holds `k · 16`, `dst` 6 rows
+	/// of 16 writable values, `ld` apart, and `start` 16 bias values and 6 residual rows of 16,
+	/// `ld` apart.
 	#[target_feature(enable = "avx2,fma")]
 	pub(super) unsafe fn tile(
 		rows: [&[f32]; MR],
@@ -225,7 +269,7 @@ mod avx2 {
 		k: usize,
 		dst: *mut f32,
 		ld: usize,
-		accumulate: bool,
+		start: Option<TileStart>,
 	) {
 		debug_assert!(rows.iter().all(|r| r.len() >= k) && w.len() >= k * NARROW);
 		let a: [*const f32; MR] = std::array::from_fn(|r| rows[r].as_ptr());
@@ -242,13 +286,17 @@ mod avx2 {
 		}
 		for (r, acc) in acc.iter().enumerate() {
 			for (b, &acc) in acc.iter().enumerate() {
-				let y = dst.add(r * ld + b * 8);
-				let v = if accumulate {
-					_mm256_add_ps(_mm256_loadu_ps(y), acc)
-				} else {
-					acc
+				let v = match start {
+					Some(start) => {
+						let mut init = _mm256_loadu_ps(start.bias.add(b * 8));
+						if let Some(src) = start.residual {
+							init = _mm256_add_ps(_mm256_loadu_ps(src.add(r * ld + b * 8)), init);
+						}
+						_mm256_add_ps(init, acc)
+					},
+					None => acc,
 				};
-				_mm256_storeu_ps(y, v);
+				_mm256_storeu_ps(dst.add(r * ld + b * 8), v);
 			}
 		}
 	}
@@ -274,10 +322,15 @@ mod tests {
 	fn matches_f64_and_is_the_same_on_every_kernel_and_thread_count() {
 		for (m, k, n) in [(1, 3, 5), (7, 13, 70), (58, 384, 384), (13, 1536, 130)] {
 			let (a, w) = (values(m * k, 1), values(k * n, 2));
+			let (bias, residual) = (values(n, 3), values(m * n, 4));
+			// From the bias, and from a residual input plus the bias.
 			let run = |threads, isa| {
-				let mut y = vec![0.25f32; m * n];
-				PackedLinear::pack(&w, k, n, isa).forward_acc(&mut y, &a, m, threads);
-				y
+				let packed = PackedLinear::pack(&w, k, n, isa);
+				let mut y = vec![f32::NAN; m * n];
+				packed.forward(&mut y, &a, &RowInit::Bias(&bias), threads);
+				let mut z = vec![f32::NAN; m * n];
+				packed.forward(&mut z, &a, &RowInit::Residual(&residual, &bias), threads);
+				[y, z]
 			};
 			let Some(&first) = isas().first() else {
 				return;
@@ -285,11 +338,13 @@ mod tests {
 			let want = run(1, first);
 			for r in 0..m {
 				for c in 0..n {
-					let exact: f64 = 0.25
+					let exact: f64 = bias[c] as f64
 						+ (0..k)
 							.map(|i| a[r * k + i] as f64 * w[i * n + c] as f64)
 							.sum::<f64>();
-					assert!((want[r * n + c] as f64 - exact).abs() < 1e-5 * k as f64);
+					assert!((want[0][r * n + c] as f64 - exact).abs() < 1e-5 * k as f64);
+					let exact = exact + residual[r * n + c] as f64;
+					assert!((want[1][r * n + c] as f64 - exact).abs() < 1e-5 * k as f64);
 				}
 			}
 			for isa in isas() {

@@ -19,7 +19,7 @@
 //! the AVX-512 VNNI micro-kernel and the portable one give **bit-identical** outputs: a validator
 //! without VNNI computes the same votes, only slower.
 
-use crate::kernels::{self, Isa, QuantizedRows};
+use crate::kernels::{self, Isa, QuantizedRows, RowInit};
 
 /// Numeric precision of the fast encoder's linear layers (the attention products, GELU,
 /// softmax and layer norms stay in f32). Written `f32` / `int8` (also in a manifest's
@@ -147,7 +147,7 @@ pub(crate) struct QLinear {
 	scale: Vec<f32>,
 	/// Per column `Σ_k q[k, n]`.
 	colsum: Vec<i32>,
-	/// The micro-kernel the weights are packed for (and that [`QLinear::forward_acc`] runs,
+	/// The micro-kernel the weights are packed for (and that [`QLinear::forward_band`] runs,
 	/// where the CPU has it; the portable one otherwise).
 	kernel: Int8Kernel,
 	/// The same weights widened to `i16` for the AVX2 kernel (empty unless quantized for it):
@@ -197,23 +197,26 @@ impl QLinear {
 		}
 	}
 
-	/// `dst[m, n] += a[m, k] · W` (row-major), `threads` tasks on the current rayon pool;
+	/// `dst[m, n] = init + a[m, k] · W` (row-major), `threads` tasks on the current rayon pool;
 	/// activations quantized with the `isa` kernels, products by the kernel the weights were
 	/// packed for.
 	#[cfg(test)]
-	pub fn forward_acc(&self, dst: &mut [f32], a: &[f32], m: usize, threads: usize, isa: Isa) {
+	pub fn forward(&self, dst: &mut [f32], a: &[f32], init: &RowInit, threads: usize, isa: Isa) {
 		let (k, n) = (self.k, self.n);
+		let m = a.len() / k;
 		assert!(dst.len() == m * n && a.len() == m * k);
 		kernels::for_each_row_band(dst, m, n, MR, threads, |row0, out| {
 			let rows = out.len() / n;
-			self.forward_band(out, &a[row0 * k..(row0 + rows) * k], isa)
+			let a = &a[row0 * k..(row0 + rows) * k];
+			self.forward_band(out, a, &init.band(row0, rows), isa)
 		});
 	}
 
-	/// `out[rows, n] += a[rows, k] · W` on the calling thread: one band of a larger product
-	/// (each row is quantized and multiplied on its own, so how the rows are split into bands
-	/// changes no bit).
-	pub fn forward_band(&self, out: &mut [f32], a: &[f32], isa: Isa) {
+	/// `out[rows, n] = init + a[rows, k] · W` on the calling thread: one band of a larger
+	/// product (each row is quantized and multiplied on its own, so how the rows are split into
+	/// bands changes no bit). `init` is the band's ([`RowInit::band`]); what `out` held before
+	/// is never read.
+	pub fn forward_band(&self, out: &mut [f32], a: &[f32], init: &RowInit, isa: Isa) {
 		let kernel = self.kernel;
 		let (k, n) = (self.k, self.n);
 		let m = out.len() / n.max(1);
@@ -235,6 +238,7 @@ impl QLinear {
 			q: self,
 			rows: &rows,
 			wide_rows: &wide_rows,
+			init,
 		};
 		match kernel {
 			// SAFETY: the CPU has the features `vnni` is compiled for (`available`).
@@ -255,6 +259,8 @@ struct Task<'a> {
 	rows: &'a QuantizedRows,
 	/// `rows.q` widened to `i16` (the AVX2 kernel's operand; empty for the others).
 	wide_rows: &'a [i16],
+	/// What the band's output rows start from.
+	init: &'a RowInit<'a>,
 }
 
 impl Task<'_> {
@@ -303,8 +309,8 @@ impl Task<'_> {
 	}
 
 	/// For each panel and tile: the integer tile by `kernel` (given the panel and the tile's
-	/// first row of the input), then the f32 epilogue `out += (acc − z_m · colsum) · s_n · s_m`
-	/// and the row's outliers, the same code (and so the same bits) for every kernel.
+	/// first row of the input), then the f32 epilogue `out = init + (acc − z_m · colsum) · s_n ·
+	/// s_m` and the row's outliers, the same code (and so the same bits) for every kernel.
 	#[inline(always)]
 	fn run(&self, out: &mut [f32], mut kernel: impl FnMut(usize, usize, &mut [[i32; PANEL]; MR])) {
 		let q = self.q;
@@ -312,6 +318,7 @@ impl Task<'_> {
 		let rows = out.len() / n;
 		let qr = self.rows;
 		let mut tile = [[0i32; PANEL]; MR];
+		let mut init_row = [0f32; PANEL];
 		for p in 0..q.panels {
 			let w = &q.packed[p * q.groups * GROUP_BYTES..][..q.groups * GROUP_BYTES];
 			let (c0, c1) = (p * PANEL, ((p + 1) * PANEL).min(n));
@@ -322,10 +329,14 @@ impl Task<'_> {
 				for (r, acc) in tile.iter().enumerate().take((rows - r0).min(MR)) {
 					let (s_m, z_m) = (qr.scales[r0 + r], qr.zeros[r0 + r]);
 					let y = &mut out[(r0 + r) * n + c0..(r0 + r) * n + c1];
-					for ((y, &acc), (&colsum, &scale)) in
-						y.iter_mut().zip(acc.iter()).zip(colsum.iter().zip(scale))
+					let init = self.init.row(r0 + r, c0..c1, &mut init_row);
+					for (((y, &init), &acc), (&colsum, &scale)) in y
+						.iter_mut()
+						.zip(init)
+						.zip(acc.iter())
+						.zip(colsum.iter().zip(scale))
 					{
-						*y += (acc - z_m * colsum) as f32 * scale * s_m;
+						*y = init + (acc - z_m * colsum) as f32 * scale * s_m;
 					}
 					for &(j, v) in &qr.outliers[(r0 + r) * OUTLIERS..][..OUTLIERS] {
 						if v == 0.0 {
@@ -493,8 +504,8 @@ mod tests {
 			let w = values(k * n, 2, 0.1);
 			let q = QLinear::quantize(&w, k, n, Int8Kernel::Portable);
 			let bias = values(n, 3, 1.0);
-			let mut got: Vec<f32> = (0..m * n).map(|i| bias[i % n]).collect();
-			q.forward_acc(&mut got, &a, m, 2, Isa::Portable);
+			let mut got = vec![f32::NAN; m * n];
+			q.forward(&mut got, &a, &RowInit::Bias(&bias), 2, Isa::Portable);
 			// Each product errs by at most half a step of either operand's grid: a worst-case
 			// bound per output, and a random-walk (√k) bound for the root mean square.
 			let bound = k as f64 * (3.0 / 127.0 * 0.1 + 0.1 / 127.0 * 3.0) / 2.0;
@@ -517,18 +528,41 @@ mod tests {
 		}
 	}
 
+	/// Every kernel, instruction set and thread count gives the same bits, from a bias and
+	/// from a residual input plus a bias, and those are `init + a · W` within the
+	/// quantization error.
 	#[test]
 	fn every_kernel_and_thread_count_gives_the_same_bits() {
 		for (m, k, n) in SHAPES {
 			let a = values(m * k, 4, 2.0);
 			let w = values(k * n, 5, 0.2);
+			let (bias, residual) = (values(n, 12, 0.5), values(m * n, 13, 4.0));
 			let run = |kernel, threads, isa| {
 				let q = QLinear::quantize(&w, k, n, kernel);
-				let mut y = vec![0.5f32; m * n];
-				q.forward_acc(&mut y, &a, m, threads, isa);
-				y
+				let mut y = vec![f32::NAN; m * n];
+				q.forward(&mut y, &a, &RowInit::Bias(&bias), threads, isa);
+				let mut z = vec![f32::NAN; m * n];
+				q.forward(
+					&mut z,
+					&a,
+					&RowInit::Residual(&residual, &bias),
+					threads,
+					isa,
+				);
+				[y, z]
 			};
 			let want = run(Int8Kernel::Portable, 1, Isa::Portable);
+			let bound = k as f64 * (2.0 / 127.0 * 0.2 + 0.2 / 127.0 * 2.0) / 2.0;
+			for r in 0..m {
+				for c in 0..n {
+					let exact = (0..k)
+						.map(|i| a[r * k + i] as f64 * w[i * n + c] as f64)
+						.sum::<f64>() + bias[c] as f64;
+					let with_residual = exact + residual[r * n + c] as f64;
+					assert!((want[0][r * n + c] as f64 - exact).abs() <= bound);
+					assert!((want[1][r * n + c] as f64 - with_residual).abs() <= bound + 1e-5);
+				}
+			}
 			for kernel in [Int8Kernel::Portable, Int8Kernel::Avx2, Int8Kernel::Vnni512] {
 				for isa in [Isa::Portable, Isa::Avx2, Isa::Avx512] {
 					if !kernel.available() || !isa.available() {
@@ -549,8 +583,8 @@ mod tests {
 	/// Max |error| of `a · W` by the int8 layer against f64, over every output.
 	fn max_error(a: &[f32], w: &[f32], m: usize, k: usize, n: usize) -> f64 {
 		let q = QLinear::quantize(w, k, n, Int8Kernel::detect());
-		let mut got = vec![0f32; m * n];
-		q.forward_acc(&mut got, a, m, 1, Isa::detect());
+		let mut got = vec![f32::NAN; m * n];
+		q.forward(&mut got, a, &RowInit::Bias(&vec![0.0; n]), 1, Isa::detect());
 		let mut worst = 0f64;
 		for r in 0..m {
 			for c in 0..n {
@@ -620,8 +654,8 @@ mod tests {
 		let q = QLinear::quantize(&w, k, n, Int8Kernel::detect());
 		let mut a = values(m * k, 7, 1.0);
 		a[k..2 * k].fill(0.0); // an all-zero row
-		let mut y = vec![1.0f32; m * n];
-		q.forward_acc(&mut y, &a, m, 1, Isa::detect());
+		let mut y = vec![f32::NAN; m * n];
+		q.forward(&mut y, &a, &RowInit::Bias(&vec![1.0; n]), 1, Isa::detect());
 		assert!(y[n..2 * n].iter().all(|&v| v == 1.0));
 		assert!((0..m).all(|r| y[r * n + 5] == 1.0));
 	}
