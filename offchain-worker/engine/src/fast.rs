@@ -329,6 +329,9 @@ impl RowFinish<'_> {
 	}
 }
 
+/// One band's product: `(out, input rows, init)`, `out = init + input · W`.
+type BandProduct<'a> = dyn Fn(&mut [f32], &[f32], &RowInit) + Sync + 'a;
+
 /// One linear layer with what comes before and after it: `dst := finish(init + a · w)` over
 /// `m` rows. With packed f32 or int8 weights this is one task per band of rows on the pool
 /// (init, the band's product, finish; the int8 layer quantizes the band's rows there too), so
@@ -352,7 +355,7 @@ fn linear_step(
 	let (n, k) = (dst.len() / m, a.len() / m);
 	assert!(dst.len() == m * n && a.len() == m * k);
 	// One task per band of rows: the band's product written over its init, then finish.
-	let mut banded = |tile: usize, product: &(dyn Fn(&mut [f32], &[f32], &RowInit) + Sync)| {
+	let mut banded = |tile: usize, product: &BandProduct| {
 		kernels::for_each_row_band(dst, m, n, tile, threads, |first, band| {
 			let rows = band.len() / n;
 			product(
