@@ -118,7 +118,9 @@ macro_rules! multiversion {
 
 /// Runs `band(first_row, rows)` over bands of whole rows of `dst` (`m` rows of width `n`),
 /// each a multiple of `tile` rows: a few bands per thread on the current rayon pool when
-/// `threads > 1` (so that uneven tails balance out), else one band.
+/// `threads > 1` (so that uneven tails balance out; at least `4 · threads` bands where there
+/// are that many tiles, so one text's 10 tiles make 10 bands on 2 threads, not 5 uneven
+/// ones), else one band.
 pub(crate) fn for_each_row_band(
 	dst: &mut [f32],
 	m: usize,
@@ -129,7 +131,7 @@ pub(crate) fn for_each_row_band(
 ) {
 	let tiles = m.div_ceil(tile);
 	let tiles_per_band = if threads > 1 {
-		tiles.div_ceil(threads * 4)
+		(tiles / (threads * 4)).max(1)
 	} else {
 		tiles
 	};
