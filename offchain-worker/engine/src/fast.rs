@@ -8,11 +8,14 @@
 //!   matrix (N = total real tokens); only attention looks at sequence boundaries, so a padded
 //!   position never costs a FLOP and masking is exact by construction;
 //! * **fused QKV**: one `[N, H] x [H, 3H]` matmul per layer;
-//! * **bias (and residual) folded into the matmul**: the output is pre-filled with the bias (plus
-//!   the residual input) and the linear layer accumulates into it;
-//! * **one task per band of rows for a whole linear step** ([`linear_step`]): bias or residual,
-//!   the int8 quantization of the band's inputs, the product and the layer norm or GELU after
-//!   it run in the same task, so the threads meet once per linear layer, not four times;
+//! * **bias (and residual) folded into the matmul**: the packed and int8 kernels' tile
+//!   epilogues write `bias (+ residual) + product` straight into the output (`gemm`'s layers
+//!   pre-fill the output and accumulate into it);
+//! * **one task per band of rows for a whole linear step** ([`linear_step`]): the int8
+//!   quantization of the band's inputs, the product with its bias or residual and the layer
+//!   norm or GELU after it run in the same task, so the threads meet once per linear layer;
+//! * **softmax on padded rows**: the attention scores' rows are padded to whole vectors, so
+//!   the softmax runs without copies or scalar tails (the padding changes no bit);
 //! * **attention** parallelised over (text, head), its two products ([`matmul_fma`]: AVX-512
 //!   and AVX2 micro-kernels) one chain of fused multiply-adds per output in a fixed order, so
 //!   they too give the same bits on every instruction set;

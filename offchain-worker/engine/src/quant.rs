@@ -11,9 +11,10 @@
 //!   `u[m, k] = round(a[m, k] / s_m) + z_m` as `u8`.
 //!   The row's [`OUTLIERS`] largest magnitudes are taken out first (quantized as 0) and do not
 //!   widen the range.
-//! * **Output**: `y[m, n] += s_m · s_n · (Σ_k u[m, k] q[k, n] − z_m Σ_k q[k, n])`; the column
-//!   sums are precomputed, so the zero point cancels exactly in integers. Then each outlier
-//!   `(j, v)` of the row adds `v · q[j, n] · s_n` in f32.
+//! * **Output**: `y[m, n] = init[m, n] + s_m · s_n · (Σ_k u[m, k] q[k, n] − z_m Σ_k q[k, n])`,
+//!   `init` the bias or a residual input plus the bias (`RowInit`); the column sums are
+//!   precomputed, so the zero point cancels exactly in integers. Then each outlier `(j, v)` of
+//!   the row adds `v · q[j, n] · s_n` in f32.
 //!
 //! The integer sums are exact, and the float steps around them are plain Rust compiled once, so
 //! the AVX-512 VNNI micro-kernel and the portable one give **bit-identical** outputs: a validator
