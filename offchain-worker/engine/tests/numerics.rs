@@ -214,6 +214,30 @@ fn thread_counts_give_the_same_bits() {
 	}
 }
 
+/// How a batch is cut changes no bit: each text's embedding is the same alone, in batches of
+/// 4, and in one batch of 48 texts (~2,800 tokens, which the fast encoder runs as several groups
+/// of tokens), in corpus order and length-sorted, at both precisions.
+#[test]
+fn batch_size_and_grouping_give_the_same_bits() {
+	let texts = corpus(48);
+	let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+	for precision in [Precision::F32, Precision::Int8] {
+		let encoder = encoder_with(EngineOptions {
+			backend: Backend::Fast,
+			precision,
+			..Default::default()
+		});
+		let alone = encoder.embed_with(&refs, 1, false).expect("embed");
+		for (batch, sorted) in [(4, false), (48, false), (48, true)] {
+			let got = encoder.embed_with(&refs, batch, sorted).expect("embed");
+			assert!(
+				got == alone,
+				"{precision:?}, batches of {batch}, sorted {sorted}"
+			);
+		}
+	}
+}
+
 /// The two backends agree with each other on the whole corpus head (batch of 64, sorted).
 #[test]
 fn backends_agree_on_corpus() {
