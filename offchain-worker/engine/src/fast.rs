@@ -235,9 +235,6 @@ impl FastBert {
 			})
 			.collect();
 		let n: usize = seqs.iter().map(|s| s.len()).sum();
-		if n == 0 {
-			return Vec::new();
-		}
 		let isa = self.isa;
 		let step = |dst: &mut [f32], a: &[f32], w: &Linear, init: &RowInit, finish: &RowFinish| {
 			linear_step(dst, a, w, n, threads, isa, init, finish)
@@ -365,9 +362,9 @@ type BandProduct<'a> = dyn Fn(&mut [f32], &[f32], &RowInit) + Sync + 'a;
 
 /// One linear layer with what comes before and after it: `dst := finish(init + a · w)` over
 /// `m` rows. With packed f32 or int8 weights this is one task per band of rows on the pool
-/// (init, the band's product, finish; the int8 layer quantizes the band's rows there too), so
-/// the other threads do not wait between four short steps, and each band's rows are still in
-/// cache when they are finished. Every output row depends only on its own input row, so the
+/// (the band's product written over its init, then finish; the int8 layer quantizes the
+/// band's rows there too), so the other threads do not wait between short steps, and each
+/// band's rows are still in cache when they are finished. Every output row depends only on its own input row, so the
 /// bands change no bit. `gemm`'s f32 layers (CPUs without AVX2) take the three steps apart.
 #[allow(clippy::too_many_arguments)]
 fn linear_step(
