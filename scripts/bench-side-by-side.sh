@@ -14,6 +14,7 @@
 # BENCH_SRC: the shared harness (default ../shared/bench beside the checkout).
 # BENCH_WORK: its writable copy and venv (default ~/.cache/veritas/bench; the venv, made by
 # the harness' setup.sh on first use, takes ~4.4 GB and a few minutes).
+# THREADS: threads of every backend (default 2, the figures of issue #18).
 # Run it on an idle machine: only ratios measured in one run mean anything on a shared one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -79,7 +80,7 @@ done
 TAG=side-by-side-$(date -u +%H%M%S)
 cd "$WORK"
 .venv/bin/python bench_py.py "$MODEL" --backends ort,ort-fused --batches 1,8,32,64 --sort \
-	--threads 2 --reps 5 --no-verify --tag "$TAG" "${extras[@]}" >/dev/null
-RESULTS=$(ls -t "$WORK"/results/"$TAG"-*.jsonl | grep -v meta | head -1)
+	--threads "${THREADS:-2}" --reps 5 --no-verify --tag "$TAG" "${extras[@]}" >/dev/null
+RESULTS=$(ls -t "$WORK"/results/"$TAG"-*.jsonl | head -1)
 echo "results: $RESULTS"
 python3 "$VERITAS_ROOT/scripts/bench-table.py" "$RESULTS" "$CPU" "${names[@]}"
