@@ -364,8 +364,9 @@ type BandProduct<'a> = dyn Fn(&mut [f32], &[f32], &RowInit) + Sync + 'a;
 /// `m` rows. With packed f32 or int8 weights this is one task per band of rows on the pool
 /// (the band's product written over its init, then finish; the int8 layer quantizes the
 /// band's rows there too), so the other threads do not wait between short steps, and each
-/// band's rows are still in cache when they are finished. Every output row depends only on its own input row, so the
-/// bands change no bit. `gemm`'s f32 layers (CPUs without AVX2) take the three steps apart.
+/// band's rows are still in cache when they are finished. Every output row depends only on its
+/// own input row, so the bands change no bit. `gemm`'s f32 layers (CPUs without AVX2) take the
+/// three steps apart.
 #[allow(clippy::too_many_arguments)]
 fn linear_step(
 	dst: &mut [f32],
